@@ -1,0 +1,251 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from occupations import codes
+
+
+class Versioned(models.Model):
+    """Every editable object: a version that each save based on it must name (a save
+    naming an older one is a conflict), timestamps, and a full history of changes."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Proposal(Versioned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        FINAL = "final", "Final"
+        SUBMITTED = "submitted", "Submitted"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=80, unique=True)
+    revision_cycle = models.CharField(max_length=40, default="2028 SOC")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    introduction = models.TextField("introduction and purpose", blank=True)
+    meeting_goals = models.TextField(blank=True)
+    background = models.TextField(blank=True)
+    committee_input = models.TextField(
+        "input requested by the SOC Policy Committee",
+        blank=True,
+        help_text="What the Committee asks for, introducing the information items.",
+    )
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = "proposal"
+        verbose_name_plural = "proposals"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "final", "submitted"]),
+                name="proposal_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.revision_cycle})"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "Coordinator"
+        EDITOR = "editor", "Editor"
+        REVIEWER = "reviewer", "Reviewer"
+        OBSERVER = "observer", "Observer"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "user__username"]
+        verbose_name = "membership"
+        verbose_name_plural = "memberships"
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="membership_unique_per_proposal"),
+            models.CheckConstraint(
+                condition=Q(role__in=["coordinator", "editor", "reviewer", "observer"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.proposal.title}"
+
+
+class OccupationGroup(Versioned):
+    """One node of the proposed classification: major group, minor group, broad or
+    detailed occupation. The code may stay blank while the group is argued about."""
+
+    class Level(models.TextChoices):
+        MAJOR = codes.MAJOR, "Major group"
+        MINOR = codes.MINOR, "Minor group"
+        BROAD = codes.BROAD, "Broad occupation"
+        DETAILED = codes.DETAILED, "Detailed occupation"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="groups")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    code = models.CharField(max_length=7, blank=True, help_text="Like 29-9021; blank while provisional.")
+    title = models.CharField(max_length=300)
+    title_options = models.TextField(
+        blank=True, help_text="Other titles still under discussion, one per line."
+    )
+    definition = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "occupation group"
+        verbose_name_plural = "occupation groups"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "code"],
+                condition=~Q(code=""),
+                name="group_code_unique_per_proposal",
+                violation_error_message="Another group of this proposal already has this code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=list(codes.LEVEL_ORDER)), name="group_level_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["proposal", "position"], name="group_proposal_position")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def title_option_list(self) -> list[str]:
+        return [line.strip() for line in self.title_options.splitlines() if line.strip()]
+
+    def clean(self):
+        self.code = codes.normalize_code(self.code)
+        errors = {}
+        try:
+            codes.validate_code_for_level(self.code, self.level)
+        except ValidationError as error:
+            errors["code"] = error
+        if self.parent_id is not None:
+            parent = self.parent
+            if parent.proposal_id != self.proposal_id:
+                errors["parent"] = ValidationError(
+                    "The parent group belongs to another proposal.", code="parent_proposal"
+                )
+            elif "code" not in errors:
+                try:
+                    codes.validate_code_under_parent(self.code, self.level, parent.code, parent.level)
+                except ValidationError as error:
+                    field = "parent" if error.code == "level_order" else "code"
+                    errors[field] = error
+        if self.pk and self.code and "code" not in errors:
+            prefix = codes.code_prefix(self.code, self.level)
+            misfits = [
+                child.code
+                for child in self.children.exclude(code="")
+                if not child.code.startswith(prefix)
+            ]
+            if misfits:
+                errors["code"] = ValidationError(
+                    f"The groups below this one ({', '.join(misfits)}) would no longer begin "
+                    f"with {prefix}: re-code them first.",
+                    code="children_prefix",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class InformationItem(models.TextChoices):
+    """The items of information the SOC Policy Committee asks for, in its order.
+    The registry in `occupations.kinds` says what each holds."""
+
+    NATURE_OF_WORK = "nature_of_work", "Nature of work performed"
+    DISTINCTNESS = "distinctness", "How the work is distinct from existing SOC occupations"
+    KNOWLEDGE_SKILLS_ABILITIES = "ksa", "Knowledge, skills and abilities"
+    JOB_TITLES = "job_titles", "Related job titles"
+    WORKFORCE = "workforce", "Number of jobs or workers"
+    EMPLOYERS = "employers", "Types of employers"
+    EDUCATION = "education", "Education and training"
+    LICENSING = "licensing", "Licensing"
+    TOOLS = "tools", "Tools and technology"
+    RESOURCES = "resources", "Supporting information resources"
+
+
+class Narrative(Versioned):
+    """The narrative text of one information item, for the whole proposal or one group."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="narratives")
+    group = models.ForeignKey(
+        OccupationGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="narratives"
+    )
+    item = models.CharField(max_length=30, choices=InformationItem.choices)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["proposal", "item", "id"]
+        verbose_name = "narrative"
+        verbose_name_plural = "narratives"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "item"],
+                condition=Q(group__isnull=True),
+                name="narrative_unique_per_proposal_item",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "group", "item"],
+                condition=Q(group__isnull=False),
+                name="narrative_unique_per_group_item",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()} – {self.text[:60]}"
+
+
+class DraftNote(models.Model):
+    """A note, question or comment carried over from a Word draft, kept against the
+    path of what it was written about until the review layer turns it into a thread."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        QUESTION = "question", "Question"
+        ACTION = "action", "Action item"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="draft_notes")
+    path = models.CharField(max_length=100, help_text="Like task:42.text, or task:42 for a whole entry.")
+    quote = models.TextField(blank=True, help_text="The text the note was written against, if a span.")
+    author_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["proposal", "position", "id"]
+        verbose_name = "note from the draft"
+        verbose_name_plural = "notes from the draft"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["comment", "question", "action"]), name="draftnote_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.path}: {self.text[:60]}"
+
+
+# The entry models live in their own module; importing them here registers them.
+from occupations.entries import *  # noqa: E402,F401,F403
