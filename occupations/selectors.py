@@ -1,0 +1,53 @@
+"""Reads."""
+
+from collections import defaultdict
+
+from django.db.models import Count
+
+from occupations.models import DraftNote, Membership, Proposal
+from occupations.outline import Outline, proposal_outline
+
+
+def memberships_for_user(user) -> list[Membership]:
+    """The proposals a user belongs to, most recently changed first, with member counts."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("proposal")
+        .annotate(
+            member_count=Count("proposal__memberships", distinct=True),
+            open_note_count=Count("proposal__draft_notes", distinct=True),
+        )
+        .order_by("-proposal__updated_at", "proposal__title")
+    )
+
+
+def draft_notes_by_object(proposal: Proposal) -> dict[str, list[DraftNote]]:
+    """Notes keyed by the object they were written about (task:42 for task:42.text)."""
+    notes = defaultdict(list)
+    for note in DraftNote.objects.filter(proposal=proposal):
+        notes[note.path.split(".", 1)[0]].append(note)
+    return notes
+
+
+def proposal_page(proposal: Proposal) -> tuple[Outline, list[DraftNote]]:
+    """The outline with each note from the draft placed under the first block about its
+    object; notes whose object is gone are returned apart, never dropped."""
+    outline = proposal_outline(proposal)
+    notes = draft_notes_by_object(proposal)
+    # Headings and paragraphs first: a group's notes belong under its heading, not in
+    # its row of the classification table.
+    rows = [row for block in outline.blocks for row in block.rows]
+    for block in [*outline.blocks, *rows]:
+        if block.path and block.path in notes:
+            block.notes = notes.pop(block.path)
+    unplaced = [note for group in notes.values() for note in group]
+    return outline, sorted(unplaced, key=lambda note: (note.position, note.pk))
+
+
+def members_of(proposal: Proposal) -> list[Membership]:
+    return list(
+        proposal.memberships.select_related("user").order_by(
+            "role", "user__last_name", "user__username"
+        )
+    )
+
