@@ -1,0 +1,167 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from occupations.demo import DEMO_PASSWORD, DemoDataError, demo_load
+from occupations.kinds import ENTRY_KINDS, ITEMS
+from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
+from occupations.outline import proposal_outline
+
+SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "focus-group-draft.txt"
+
+# Words of the seed that are layout, not content: list letters, the "Notes:" and
+# "Comment by" markers Word put in the text, a misspelt heading ("Ablities", now the
+# "Abilities" label) and job titles whose line breaks fell in the wrong place.
+LAYOUT_WORDS = {
+    "b", "c", "notes", "comment", "ablities", "it/health",
+    "specialistclinical", "directorclinical", "strategistclinical", "directorconsultantdirector",
+}
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9][a-z0-9'’*/&.-]*[a-z0-9]|[a-z0-9]", text.lower()))
+
+
+@pytest.fixture
+def demo(db):
+    proposal, created = demo_load()
+    assert created
+    return proposal
+
+
+def test_it_loads_the_demo_users_with_their_roles(demo, client):
+    roles = dict(Membership.objects.filter(proposal=demo).values_list("user__username", "role"))
+    assert roles == {
+        "coordinator": "coordinator", "editor": "editor", "reviewer": "reviewer", "observer": "observer",
+    }
+    assert client.login(username="reviewer", password=DEMO_PASSWORD)
+
+
+def test_it_holds_the_seeds_classification(demo):
+    groups = {g.title: g for g in OccupationGroup.objects.filter(proposal=demo)}
+    major = groups["Health Care Practitioners and Technical Occupations"]
+    assert (major.level, major.code, major.parent) == ("major", "29-0000", None)
+    minor = groups["Health Information Technology (Health IT)"]
+    assert (minor.level, minor.code, minor.parent) == ("minor", "", major)
+    assert minor.title_option_list == ["Health Informatics"]
+    broads = list(minor.children.order_by("position").values_list("title", flat=True))
+    assert broads == [
+        "Clinical Health IT", "Health Informatics/analytics/information management",
+        "Health IT Systems Support", "Public Health Informatics – CDC/APHA",
+        "Biomedical Informatics", "Analytics", "Consumer Health Informatics",
+    ]
+
+
+def test_it_attaches_task_lists_to_their_groups(demo):
+    minor = OccupationGroup.objects.get(proposal=demo, level="minor")
+    clinical = OccupationGroup.objects.get(proposal=demo, title="Clinical Health IT")
+    assert minor.task_entries.count() == 10
+    assert minor.workactivity_entries.count() == 10
+    assert clinical.task_entries.count() == 12
+    assert clinical.task_entries.first().text.startswith("Describe the organizational structure")
+    assert list(clinical.jobtitle_entries.values_list("title", flat=True)) == [
+        "Physicians", "Dentists", "Nurses", "Therapists", "Laboratory Technologists",
+    ]
+
+
+def test_it_holds_every_committee_item_of_the_seed(demo):
+    outline = proposal_outline(demo)
+    texts = {}
+    current = None
+    for block in outline.blocks:
+        if block.kind == "heading" and block.level == 2 and block.number:
+            current = block.text
+            texts[current] = []
+        elif current and block.kind in ("paragraph", "list", "table"):
+            texts[current].append(block)
+    # Every item the seed answers has text or entries in the demo.
+    assert all(texts[item.title] for item in ITEMS), [item.title for item in ITEMS if not texts[item.title]]
+    counts = {kind.key: kind.model.objects.filter(proposal=demo).count() for kind in ENTRY_KINDS}
+    assert counts == {
+        "task": 36, "work_activity": 10, "related_occupation": 4, "knowledge": 8, "skill": 10,
+        "ability": 11, "job_title": 24, "workforce_figure": 3, "employer_type": 6, "education": 4,
+        "licensing": 0, "tool": 19, "resource": 6,
+    }
+    assert Narrative.objects.get(proposal=demo, item="licensing").text == "Depends on workforce role."
+
+
+def test_it_keeps_the_seeds_notes_for_the_review_layer(demo):
+    notes = list(DraftNote.objects.filter(proposal=demo))
+    assert len(notes) == 19
+    connie = DraftNote.objects.get(proposal=demo, author_name="Connie White Delaney")
+    assert connie.text.startswith("Consider updating to capture ACos")
+    assert connie.quote == "Differentiate among types of health insurance"
+    assert DraftNote.objects.filter(proposal=demo, text="GET EXACT NUMBERS FROM BLS AND HRSA", kind="action").exists()
+    assert DraftNote.objects.filter(proposal=demo, text="Others?", kind="question").exists()
+    assert DraftNote.objects.filter(proposal=demo, text__startswith="look at redundancy with first task").exists()
+
+
+def test_it_pins_each_note_to_an_object_that_exists_and_to_text_it_quotes(demo):
+    outline = proposal_outline(demo)
+    known = {b.path for b in outline.walk() if b.path}
+    texts = {b.text_path: b.text for b in outline.walk() if b.text_path}
+    texts.update({f.path: str(f.value) for b in outline.walk() for f in b.fields})
+    for note in DraftNote.objects.filter(proposal=demo):
+        assert note.path.split(".")[0] in known, note
+        if note.quote:
+            assert note.quote in texts[note.path], note
+
+
+def test_it_loses_no_word_of_the_seed(demo):
+    outline = proposal_outline(demo)
+    shown = []
+    for block in outline.walk():
+        shown += [block.text, block.number, *block.cells, *(str(f.value) for f in block.fields)]
+        if isinstance(block.obj, OccupationGroup):
+            shown.append(block.obj.title_options)
+    for note in DraftNote.objects.filter(proposal=demo):
+        shown += [note.text, note.quote, note.author_name]
+    missing = words(SEED.read_text(encoding="utf-8")) - words("\n".join(shown)) - LAYOUT_WORDS
+    assert not missing, sorted(missing)
+
+
+def test_it_loads_only_once(demo):
+    call_command("load_demo")
+    assert Proposal.objects.filter(slug=demo.slug).count() == 1
+    assert DraftNote.objects.filter(proposal=demo).count() == 19
+    assert OccupationGroup.objects.filter(proposal=demo).count() == 9
+
+
+def test_it_keeps_changes_made_to_the_demo_unless_reset(demo):
+    demo.background = "Rewritten by the group."
+    demo.save()
+    proposal, created = demo_load()
+    assert (proposal.pk, created) == (demo.pk, False)
+    proposal.refresh_from_db()
+    assert proposal.background == "Rewritten by the group."
+    fresh, created = demo_load(reset=True)
+    assert created and fresh.pk != demo.pk
+    assert fresh.background.startswith("For the 2018 revision")
+    assert Proposal.objects.count() == 1
+
+
+def test_it_refuses_a_fixture_with_an_unknown_key(db, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "slug: broken\ntitle: Broken\ngroups:\n  - {key: m, level: major, title: M, colour: red}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match="unknown keys \\['colour'\\]"):
+        demo_load(path=broken)
+    assert not Proposal.objects.filter(slug="broken").exists()
+
+
+def test_it_refuses_a_note_quoting_text_that_is_not_there(db, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "slug: broken\ntitle: Broken\ngroups:\n"
+        "  - key: m\n    level: major\n    title: Health\n"
+        "    notes: [{field: title, quote: Wealth, text: 'typo?'}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match="'Wealth' is not in the title"):
+        demo_load(path=broken)
+    assert not Proposal.objects.exists()
