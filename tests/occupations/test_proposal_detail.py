@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+from occupations import services
+from occupations.kinds import kind_for
+from tests.occupations.factories import fill_proposal
+
+
+def url(proposal):
+    return reverse("proposal_detail", args=[proposal.pk])
+
+
+@pytest.mark.parametrize("role", ["coordinator", "editor", "reviewer", "observer"])
+def test_it_shows_the_proposal_to_every_member(client, proposal, member_of, role):
+    client.force_login(member_of(role, username=f"the-{role}"))
+    response = client.get(url(proposal))
+    assert response.status_code == 200
+    assert proposal.title.encode() in response.content
+    assert f"You are {role}".encode() in response.content
+
+
+def test_it_is_not_found_for_an_outsider(client, proposal, outsider):
+    client.force_login(outsider)
+    assert client.get(url(proposal)).status_code == 404
+
+
+def test_it_is_not_found_for_a_proposal_that_does_not_exist(client, owner):
+    client.force_login(owner)
+    assert client.get(reverse("proposal_detail", args=[999999])).status_code == 404
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client, proposal):
+    response = client.get(url(proposal))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url(proposal)}"
+
+
+def test_it_renders_the_outline_with_jump_links(client, proposal, owner, editor):
+    services.group_create(proposal=proposal, level="major", code="29-0000",
+                          title="Healthcare Practitioners", by=owner)
+    services.entry_create(entry_kind=kind_for("task"), proposal=proposal,
+                          text="Analyze and interpret data to improve health systems.", by=owner)
+    client.force_login(editor)
+    html = client.get(url(proposal)).content.decode()
+    assert '<nav class="outline-nav sticky-top" aria-label="Proposal outline">' in html
+    assert 'href="#item-nature_of_work"' in html and 'id="item-nature_of_work"' in html
+    assert 'href="#classification"' in html and 'id="classification"' in html
+    assert "29-0000" in html and "Healthcare Practitioners" in html
+    assert "Analyze and interpret data to improve health systems." in html
+    assert html.index("Proposed classification") < html.index("Nature of work performed")
+
+
+def test_it_escapes_what_people_wrote(client, proposal, owner):
+    services.entry_create(entry_kind=kind_for("task"), proposal=proposal,
+                          text='<script>alert("x")</script> & more', by=owner)
+    client.force_login(owner)
+    html = client.get(url(proposal)).content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
+
+
+def test_it_shows_notes_from_the_draft_under_what_they_were_written_about(client, proposal, owner):
+    task = services.entry_create(entry_kind=kind_for("task"), proposal=proposal,
+                                 text="Provide consultation regarding hardware.", by=owner)
+    services.draft_note_add(proposal=proposal, path=f"task:{task.pk}", kind="question",
+                            text="Seems redundant to first task.", author_name="A Reviewer")
+    services.draft_note_add(proposal=proposal, path="task:999999.text", text="Its task was deleted.")
+    client.force_login(owner)
+    html = client.get(url(proposal)).content.decode()
+    task_at = html.index(f'id="task-{task.pk}"')
+    assert task_at < html.index("Seems redundant to first task.") < html.index("Notes whose text is gone")
+    assert "A Reviewer" in html
+    assert html.index("Notes whose text is gone") < html.index("Its task was deleted.")
+
+
+def test_it_renders_a_large_proposal_in_a_fixed_number_of_queries(
+    client, proposal, owner, django_assert_max_num_queries
+):
+    fill_proposal(proposal, owner, 1000)
+    client.force_login(owner)
+    # session and user, membership, outline (groups, narratives, 13 kinds), notes, members
+    with django_assert_max_num_queries(22):
+        response = client.get(url(proposal))
+    assert response.status_code == 200
+    assert response.content.count(b"<li id=") + response.content.count(b'<tr id="workforce_figure') + \
+        response.content.count(b'<tr id="related_occupation') == 1000
