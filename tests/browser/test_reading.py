@@ -43,7 +43,6 @@ def test_it_shows_the_classification_and_the_seeds_notes(demo, new_page):
     assert table.get_by_role("cell", name="29-0000").is_visible()
     comment = page.locator(".draft-note", has_text="Connie White Delaney")
     assert comment.get_by_text("Consider updating to capture ACos").is_visible()
-    page.screenshot(path="/tmp/soc-proposal-page.png", full_page=False)
 
 
 def test_it_shows_an_outsider_nothing(demo, new_page, django_user_model):
@@ -53,3 +52,15 @@ def test_it_shows_an_outsider_nothing(demo, new_page, django_user_model):
     assert page.get_by_text("not a member of any proposal yet").is_visible()
     response = page.goto(f"/proposals/{demo.pk}/")
     assert response.status == 404
+
+
+def test_it_gives_a_phone_reader_the_contents_too(demo, new_page):
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "editor", DEMO_PASSWORD)
+    page.goto(f"/proposals/{demo.pk}/")
+    assert page.get_by_role("button", name="Log out").is_visible()
+    page.locator("details > summary", has_text="Contents").click()
+    page.get_by_role("navigation", name="Proposal outline").get_by_role("link", name="8. Licensing").click()
+    page.wait_for_function("location.hash === '#item-licensing'")
+    assert page.get_by_text("Depends on workforce role.").is_visible()

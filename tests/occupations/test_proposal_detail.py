@@ -42,7 +42,7 @@ def test_it_renders_the_outline_with_jump_links(client, proposal, owner, editor)
                           text="Analyze and interpret data to improve health systems.", by=owner)
     client.force_login(editor)
     html = client.get(url(proposal)).content.decode()
-    assert '<nav class="outline-nav sticky-top" aria-label="Proposal outline">' in html
+    assert html.count('aria-label="Proposal outline"') == 2  # the side one, and the compact one on phones
     assert 'href="#item-nature_of_work"' in html and 'id="item-nature_of_work"' in html
     assert 'href="#classification"' in html and 'id="classification"' in html
     assert "29-0000" in html and "Healthcare Practitioners" in html
