@@ -110,19 +110,25 @@ def _list_block(kind: EntryKind, entries) -> Block:
     return Block(kind="list", entry_kind=kind, rows=[_entry_block(kind, entry) for entry in entries])
 
 
+def _text_block(path: str, field_name: str, text: str, obj=None) -> Block:
+    """A paragraph (or several, one per line) holding the text of one field."""
+    return Block(
+        kind="paragraph",
+        text=text,
+        path=path,
+        text_path=f"{path}.{field_name}",
+        anchor=f"{path}-{field_name}".replace(":", "-"),
+        obj=obj,
+    )
+
+
 def _narrative_blocks(proposal: Proposal, field_name: str, heading: str, anchor: str) -> list[Block]:
     text = getattr(proposal, field_name)
     if not text:
         return []
     return [
         Block(kind="heading", level=1, text=heading, anchor=anchor),
-        Block(
-            kind="paragraph",
-            text=text,
-            path=f"proposal:{proposal.pk}",
-            text_path=f"proposal:{proposal.pk}.{field_name}",
-            anchor=f"proposal-{field_name}",
-        ),
+        _text_block(f"proposal:{proposal.pk}", field_name, text, obj=proposal),
     ]
 
 
@@ -160,28 +166,9 @@ def _classification_blocks(proposal: Proposal, groups: list[OccupationGroup]) ->
                 obj=group,
             )
         )
-        if group.title_options.strip():
-            blocks.append(
-                Block(
-                    kind="paragraph",
-                    text=group.title_options,
-                    path=f"group:{group.pk}",
-                    text_path=f"group:{group.pk}.title_options",
-                    anchor=f"group-{group.pk}-title-options",
-                    obj=group,
-                )
-            )
-        if group.definition.strip():
-            blocks.append(
-                Block(
-                    kind="paragraph",
-                    text=group.definition,
-                    path=f"group:{group.pk}",
-                    text_path=f"group:{group.pk}.definition",
-                    anchor=f"group-{group.pk}-definition",
-                    obj=group,
-                )
-            )
+        for name in ("title_options", "definition"):
+            if getattr(group, name).strip():
+                blocks.append(_text_block(f"group:{group.pk}", name, getattr(group, name), obj=group))
     return blocks
 
 
@@ -189,16 +176,7 @@ def _scope_blocks(item: ItemDefinition, narrative, entries_by_kind: dict) -> lis
     """The narrative and entries of one item for one scope (the proposal or a group)."""
     blocks = []
     if narrative is not None and narrative.text.strip():
-        blocks.append(
-            Block(
-                kind="paragraph",
-                text=narrative.text,
-                path=f"narrative:{narrative.pk}",
-                text_path=f"narrative:{narrative.pk}.text",
-                anchor=f"narrative-{narrative.pk}",
-                obj=narrative,
-            )
-        )
+        blocks.append(_text_block(f"narrative:{narrative.pk}", "text", narrative.text, obj=narrative))
     present = [kind for kind in item.kinds if entries_by_kind.get(kind.key)]
     for kind in present:
         entries = entries_by_kind[kind.key]
@@ -242,15 +220,7 @@ def _items_blocks(proposal, groups, narratives, entries) -> list[Block]:
     blocks = [Block(kind="heading", level=1, text="Input requested by the SOC Policy Committee",
                     anchor="committee-input")]
     if proposal.committee_input.strip():
-        blocks.append(
-            Block(
-                kind="paragraph",
-                text=proposal.committee_input,
-                path=f"proposal:{proposal.pk}",
-                text_path=f"proposal:{proposal.pk}.committee_input",
-                anchor="proposal-committee_input",
-            )
-        )
+        blocks.append(_text_block(f"proposal:{proposal.pk}", "committee_input", proposal.committee_input, obj=proposal))
     for number, item in enumerate(ITEMS, start=1):
         blocks.append(
             Block(
