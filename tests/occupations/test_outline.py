@@ -3,7 +3,7 @@ import pytest
 from occupations import services
 from occupations.kinds import ENTRY_KINDS, ITEMS, kind_for
 from occupations.outline import proposal_outline
-from tests.occupations.factories import fill_proposal
+from occupations.sample import fill_proposal
 
 OUTLINE_QUERIES = 2 + len(ENTRY_KINDS)  # groups, narratives, one per entry kind
 

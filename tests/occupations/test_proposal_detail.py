@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from occupations import services
 from occupations.kinds import kind_for
-from tests.occupations.factories import fill_proposal
+from occupations.sample import fill_proposal
 
 
 def url(proposal):

@@ -1,4 +1,5 @@
-"""Bulk test data: a proposal with many entries of every kind, fast enough to make 1,000."""
+"""Generated proposals of any size, for tests and benchmarks: many entries of every kind,
+made in bulk so that thousands take a moment."""
 
 from occupations import services
 from occupations.kinds import ENTRY_KINDS
