@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,11 +19,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY, or DEBUG=1 for a development machine.")
-    SECRET_KEY = "development-only-key-never-used-when-debug-is-off"
+# Without DEBUG there is no default: the key stays empty, so commands that sign nothing
+# (migrate, makemigrations) still run, and Django refuses anything that needs the key.
+SECRET_KEY = os.environ.get("SECRET_KEY") or (
+    "development-only-key-never-used-when-debug-is-off" if DEBUG else ""
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
