@@ -4,7 +4,7 @@ did not exist); members may do what their role allows, and get 403 for the rest.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from occupations.models import Membership, Proposal
+from occupations.models import Membership
 
 READ = "read"
 WRITE = "write"
@@ -22,14 +22,6 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 def role_allows(role: str | None, action: str) -> bool:
     return role is not None and action in ALLOWED.get(role, frozenset())
-
-
-def role_of(user, proposal: Proposal) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(proposal=proposal, user=user).values_list("role", flat=True).first()
-    )
 
 
 def membership_for(user, proposal_id: int, action: str = READ) -> Membership:

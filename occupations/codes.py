@@ -88,7 +88,3 @@ def validate_code_under_parent(
             code="code_prefix",
         )
 
-
-def is_residual(code: str) -> bool:
-    """Detailed codes ending in 9 are the 'All Other' residual occupations."""
-    return bool(code) and len(code) == 7 and code[-1] == "9"

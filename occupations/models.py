@@ -129,10 +129,6 @@ class OccupationGroup(Versioned):
     def __str__(self):
         return f"{self.code} {self.title}".strip()
 
-    @property
-    def title_option_list(self) -> list[str]:
-        return [line.strip() for line in self.title_options.splitlines() if line.strip()]
-
     def clean(self):
         self.code = codes.normalize_code(self.code)
         errors = {}

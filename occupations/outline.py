@@ -57,8 +57,9 @@ class Outline:
         return [block for block in self.blocks if block.kind == "heading" and block.level <= 2]
 
     def walk(self):
+        """Every block: the top-level ones in order, then the rows of lists and tables."""
+        yield from self.blocks
         for block in self.blocks:
-            yield block
             yield from block.rows
 
 

@@ -34,10 +34,9 @@ def proposal_page(proposal: Proposal) -> tuple[Outline, list[DraftNote]]:
     object; notes whose object is gone are returned apart, never dropped."""
     outline = proposal_outline(proposal)
     notes = draft_notes_by_object(proposal)
-    # Headings and paragraphs first: a group's notes belong under its heading, not in
-    # its row of the classification table.
-    rows = [row for block in outline.blocks for row in block.rows]
-    for block in [*outline.blocks, *rows]:
+    # walk() gives headings and paragraphs before rows: a group's notes belong under its
+    # heading, not in its row of the classification table.
+    for block in outline.walk():
         if block.path and block.path in notes:
             block.notes = notes.pop(block.path)
     unplaced = [note for group in notes.values() for note in group]

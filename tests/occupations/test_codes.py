@@ -54,12 +54,6 @@ def test_it_normalizes_what_people_type(typed, stored):
     assert codes.normalize_code(typed) == stored
 
 
-def test_it_marks_residual_occupations():
-    assert codes.is_residual("29-9099")
-    assert not codes.is_residual("29-9021")
-    assert not codes.is_residual("")
-
-
 @pytest.fixture
 def tree(proposal, owner):
     major = services.group_create(proposal=proposal, level="major", code="29-0000",

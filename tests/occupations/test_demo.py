@@ -46,7 +46,7 @@ def test_it_holds_the_seeds_classification(demo):
     assert (major.level, major.code, major.parent) == ("major", "29-0000", None)
     minor = groups["Health Information Technology (Health IT)"]
     assert (minor.level, minor.code, minor.parent) == ("minor", "", major)
-    assert minor.title_option_list == ["Health Informatics"]
+    assert minor.title_options == "Health Informatics"
     broads = list(minor.children.order_by("position").values_list("title", flat=True))
     assert broads == [
         "Clinical Health IT", "Health Informatics/analytics/information management",
