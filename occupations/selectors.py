@@ -4,7 +4,8 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from occupations.models import DraftNote, Membership, Proposal
+from occupations.kinds import KINDS_BY_KEY
+from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
 from occupations.outline import Outline, proposal_outline
 
 
@@ -50,3 +51,23 @@ def members_of(proposal: Proposal) -> list[Membership]:
         )
     )
 
+
+
+def model_for_path(path: str):
+    """The model and primary key a path names: task:42 -> (Task, 42). LookupError if the
+    path is not one of ours."""
+    prefix, _, rest = path.partition(":")
+    pk_text = rest.split(".", 1)[0]
+    models = {"proposal": Proposal, "group": OccupationGroup, "narrative": Narrative}
+    models.update({key: kind.model for key, kind in KINDS_BY_KEY.items()})
+    if prefix not in models or not pk_text.isdigit():
+        raise LookupError(f"No such path: {path!r}")
+    return models[prefix], int(pk_text)
+
+
+def object_for_path(proposal: Proposal, path: str):
+    """The object of this proposal a path names, or None if it does not exist (any more)."""
+    model, pk = model_for_path(path)
+    if model is Proposal:
+        return proposal if pk == proposal.pk else None
+    return model.objects.filter(proposal=proposal, pk=pk).first()

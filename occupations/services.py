@@ -1,9 +1,12 @@
 """Writes. Every change to a proposal goes through one of these functions: keyword-only,
 atomic, validated with full_clean, attributed to the user who made it."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from occupations.kinds import EntryKind
@@ -142,3 +145,177 @@ def draft_note_add(
     note.full_clean()
     note.save()
     return note
+
+
+# Saving on top of someone else's save. Every edit form carries the version it was based
+# on; a save names that version and is refused as a conflict when another save changed
+# the same fields in between. Saves to other fields of the same object go through.
+
+
+class EditConflict(Exception):
+    """Someone saved the object since the version this edit was based on.
+
+    current: the object as it is now (None if it was deleted meanwhile); base: the
+    historical record of the version the edit started from (None if unknown); fields: the
+    fields both saves changed; mine: the values this save tried to store."""
+
+    def __init__(self, *, current, base, fields: list[str], mine: dict):
+        self.current = current
+        self.base = base
+        self.fields = fields
+        self.mine = mine
+        super().__init__(f"Conflict on {', '.join(fields) or 'a deleted object'}")
+
+
+def touch_proposal(proposal_id: int) -> None:
+    """Mark the proposal changed (its list sorts by it) without a version or history."""
+    Proposal.objects.filter(pk=proposal_id).update(updated_at=timezone.now())
+
+
+def _base_record(obj, version: int):
+    return obj.history.filter(version=version).order_by("-history_id").first()
+
+
+def _changed_since(current, base, names) -> list[str]:
+    """The fields, of those named, that differ between the base version and now. Without
+    a record of the base version, every named field counts as changed."""
+    if base is None:
+        return list(names)
+    return [name for name in names if getattr(base, name) != getattr(current, name)]
+
+
+@transaction.atomic
+def object_update(obj, *, values: dict, base_version: int, by, reason: str = ""):
+    """Save values (a dict of field name to value) onto obj, based on base_version.
+
+    Raises EditConflict if another save changed any of these fields since then (and to
+    something else than this save wants), ValidationError if the values are invalid.
+    Returns the saved object with its new version."""
+    model = type(obj)
+    values = _clean_fields(model, values)
+    for _attempt in range(5):
+        current = model.objects.filter(pk=obj.pk).first()
+        if current is None:
+            raise EditConflict(current=None, base=None, fields=[], mine=values)
+        wanted = [name for name in values if getattr(current, name) != values[name]]
+        if not wanted:
+            return current  # nothing to change (or the other save made the same change)
+        if current.version != base_version:
+            base = _base_record(current, base_version)
+            clashing = [name for name in _changed_since(current, base, values) if name in wanted]
+            if clashing:
+                raise EditConflict(current=current, base=base, fields=clashing, mine=values)
+        # Claim the version we read: a concurrent save that claimed it first makes this
+        # update match no row (PostgreSQL re-checks the condition after the row lock).
+        claimed = model.objects.filter(pk=obj.pk, version=current.version).update(
+            version=current.version + 1
+        )
+        if claimed:
+            break
+    else:  # pragma: no cover - five saves racing in between every attempt
+        raise EditConflict(current=current, base=None, fields=list(values), mine=values)
+    current.version += 1
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current._history_user = by
+    current._change_reason = reason
+    current.save()
+    touch_proposal(current.pk if model is Proposal else current.proposal_id)
+    return current
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What one delete took away, as (model label, primary key) pairs, parents first, so
+    that it can be brought back (undo) from the history records the delete wrote."""
+
+    label: str
+    objects: tuple[tuple[str, int], ...]
+
+    def as_session(self) -> dict:
+        return {"label": self.label, "objects": [list(pair) for pair in self.objects]}
+
+    @classmethod
+    def from_session(cls, data: dict) -> "Deletion":
+        return cls(label=str(data["label"]), objects=tuple((str(m), int(pk)) for m, pk in data["objects"]))
+
+
+def _parents_first(objects) -> list:
+    """Groups by depth, then narratives and entries, so each restores after its parent."""
+
+    def depth(obj):
+        level = 0
+        while isinstance(obj, OccupationGroup) and obj.parent_id is not None:
+            obj, level = obj.parent, level + 1
+        return level
+
+    return sorted(objects, key=lambda obj: (not isinstance(obj, OccupationGroup), depth(obj)))
+
+
+@transaction.atomic
+def object_delete(obj, *, by, label: str = "") -> Deletion:
+    """Delete an object and what hangs on it; every row is recorded in history, so that
+    the Deletion returned can bring all of it back."""
+    from django.contrib.admin.utils import NestedObjects
+
+    collector = NestedObjects(using=obj._state.db)
+    collector.collect([obj])
+    doomed = [item for items in collector.data.values() for item in items]
+    for item in doomed:
+        item._history_user = by
+    deletion = Deletion(
+        label=label or str(obj),
+        objects=tuple((item._meta.label, item.pk) for item in _parents_first(doomed)
+                      if hasattr(item, "history")),
+    )
+    proposal_id = obj.proposal_id
+    collector.delete()
+    touch_proposal(proposal_id)
+    return deletion
+
+
+@transaction.atomic
+def deletion_undo(deletion: Deletion, *, proposal: Proposal, by) -> list:
+    """Bring back what a delete took, from the history records of the delete, with the
+    same primary keys (paths, and the notes and threads on them, stay valid)."""
+    from django.apps import apps
+
+    restored = []
+    for label, pk in deletion.objects:
+        model = apps.get_model(label)
+        if model.objects.filter(pk=pk).exists():
+            continue  # already back (undone twice, or restored from history)
+        record = model.history.filter(id=pk, history_type="-").order_by("-history_id").first()
+        if record is None or (record.proposal_id if model is not Proposal else pk) != proposal.pk:
+            continue
+        obj = record.instance
+        obj.version = record.version + 1
+        obj._history_user = by
+        obj._change_reason = "Deletion undone"
+        obj.save(force_insert=True)
+        restored.append(obj)
+    touch_proposal(proposal.pk)
+    return restored
+
+
+@transaction.atomic
+def object_restore(obj, *, record, by):
+    """Make obj's text what it was in an earlier version (a historical record), as a new
+    change of its own. Structural fields (proposal, parent, position) are left alone."""
+    names = restorable_fields(type(obj))
+    return object_update(
+        obj,
+        values={name: getattr(record, name) for name in names},
+        base_version=obj.version,
+        by=by,
+        reason=f"Restored version {record.version}",
+    )
+
+
+def restorable_fields(model) -> list[str]:
+    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug"}
+    return [
+        field.name for field in model._meta.concrete_fields
+        if field.name not in skip and not field.many_to_one
+    ]
