@@ -6,6 +6,7 @@ and the result mapped back, so an edit shows as whole words struck out and put i
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from diff_match_patch import diff_match_patch
 
@@ -57,16 +58,36 @@ def has_changes(pieces: list[Piece]) -> bool:
     return any(piece.op != EQUAL for piece in pieces)
 
 
+def _hunks(base: list[str], other: list[str]) -> list[tuple[int, int, list[str]]]:
+    """The edits that turn base into other: (start, end, replacement) over base's words."""
+    matcher = SequenceMatcher(None, base, other, autojunk=False)
+    return [(i1, i2, other[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+
+
 def merge(base: str, mine: str, theirs: str) -> tuple[str, bool]:
-    """Apply my changes (base to mine) onto their text. Returns the merged text and
-    whether every change of mine found its place; where one did not, the caller must
-    let the person merge by hand, and nothing of theirs or mine is lost either way."""
-    if mine == base:
+    """Apply my changes (base to mine) onto their text, word by word, as diff3 does.
+    Returns the merged text and whether it worked: it does when no change of mine
+    touches words they changed too. Where it does not, the caller lets the person merge
+    by hand, with both texts in view: nothing of theirs or mine is lost either way."""
+    if mine == base or theirs == mine:
         return theirs, True
-    if theirs == base or theirs == mine:
+    if theirs == base:
         return mine, True
-    engine = diff_match_patch()
-    engine.Match_Threshold = 0.3
-    patches = engine.patch_make(base, mine)
-    merged, applied = engine.patch_apply(patches, theirs)
-    return merged, all(applied)
+    words = _TOKENS.findall(base)
+    my_hunks = _hunks(words, _TOKENS.findall(mine))
+    their_hunks = _hunks(words, _TOKENS.findall(theirs))
+    for start, end, replacement in my_hunks:
+        for their_start, their_end, their_replacement in their_hunks:
+            same_place = start == their_start and end == their_end
+            if same_place and replacement == their_replacement:
+                continue
+            # Overlapping ranges, or two insertions at one place, collide.
+            if start < their_end and their_start < end or start == their_start or (
+                start == end and their_start <= start <= their_end
+            ) or (their_start == their_end and start <= their_start <= end):
+                return mine, False
+    merged = list(words)
+    edits = sorted(set(map(lambda h: (h[0], h[1], tuple(h[2])), my_hunks + their_hunks)), reverse=True)
+    for start, end, replacement in edits:
+        merged[start:end] = list(replacement)
+    return "".join(merged), True

@@ -39,6 +39,9 @@ class Block:
     number: str = ""
     cells: list[str] = field(default_factory=list)  # a table row's cells, as shown
     notes: list = field(default_factory=list)  # filled by the page, not the outline
+    item: ItemDefinition | None = None  # an information item's heading, and its scopes'
+    choice: str = ""  # a list sub-headed by a choice: that choice's value
+    narrative: object = None  # an item's (or a scope's) heading: its narrative, if any
 
     @property
     def paragraphs(self) -> list[str]:
@@ -107,8 +110,9 @@ def _entry_block(kind: EntryKind, entry) -> Block:
     )
 
 
-def _list_block(kind: EntryKind, entries) -> Block:
-    return Block(kind="list", entry_kind=kind, rows=[_entry_block(kind, entry) for entry in entries])
+def _list_block(kind: EntryKind, entries, choice: str = "") -> Block:
+    return Block(kind="list", entry_kind=kind, choice=choice,
+                 rows=[_entry_block(kind, entry) for entry in entries])
 
 
 def _text_block(path: str, field_name: str, text: str, obj=None) -> Block:
@@ -124,9 +128,9 @@ def _text_block(path: str, field_name: str, text: str, obj=None) -> Block:
 
 
 def _narrative_blocks(proposal: Proposal, field_name: str, heading: str, anchor: str) -> list[Block]:
+    """A section of the proposal's own text. Blank, it still has its place (an empty
+    paragraph) so it can be written; the Word export leaves blank sections out."""
     text = getattr(proposal, field_name)
-    if not text:
-        return []
     return [
         Block(kind="heading", level=1, text=heading, anchor=anchor),
         _text_block(f"proposal:{proposal.pk}", field_name, text, obj=proposal),
@@ -203,7 +207,7 @@ def _scope_blocks(item: ItemDefinition, narrative, entries_by_kind: dict) -> lis
             for value in order:
                 if by_choice.get(value):
                     blocks.append(Block(kind="label", text=str(labels[value])))
-                    blocks.append(_list_block(kind, by_choice[value]))
+                    blocks.append(_list_block(kind, by_choice[value], choice=value))
             continue
         blocks.append(_list_block(kind, entries))
     return blocks
@@ -220,8 +224,7 @@ def _blank_narrative_path(narrative) -> str:
 def _items_blocks(proposal, groups, narratives, entries) -> list[Block]:
     blocks = [Block(kind="heading", level=1, text="Input requested by the SOC Policy Committee",
                     anchor="committee-input")]
-    if proposal.committee_input.strip():
-        blocks.append(_text_block(f"proposal:{proposal.pk}", "committee_input", proposal.committee_input, obj=proposal))
+    blocks.append(_text_block(f"proposal:{proposal.pk}", "committee_input", proposal.committee_input, obj=proposal))
     for number, item in enumerate(ITEMS, start=1):
         blocks.append(
             Block(
@@ -231,6 +234,8 @@ def _items_blocks(proposal, groups, narratives, entries) -> list[Block]:
                 text=item.title,
                 anchor=f"item-{item.item}",
                 path=_blank_narrative_path(narratives.get((item.item, None))),
+                item=item,
+                narrative=narratives.get((item.item, None)),
             )
         )
         blocks.append(Block(kind="prompt", text=item.prompt))
@@ -248,6 +253,8 @@ def _items_blocks(proposal, groups, narratives, entries) -> list[Block]:
                     anchor=f"item-{item.item}-group-{group.pk}",
                     path=_blank_narrative_path(narratives.get((item.item, group.pk))),
                     obj=group,
+                    item=item,
+                    narrative=narrative,
                 )
                 item_blocks += [heading, *scope]
         blocks += item_blocks or [Block(kind="empty", text="Nothing written yet.")]

@@ -4,6 +4,7 @@ atomic, validated with full_clean, attributed to the user who made it."""
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -319,3 +320,129 @@ def restorable_fields(model) -> list[str]:
         field.name for field in model._meta.concrete_fields
         if field.name not in skip and not field.many_to_one
     ]
+
+
+def _list_of(entry):
+    """The entries shown in the same list as this one, in order: same kind, scope and
+    (where the kind sub-heads by a choice) the same choice."""
+    from occupations.kinds import KINDS_BY_MODEL
+
+    kind = KINDS_BY_MODEL[type(entry)]
+    siblings = type(entry).objects.filter(proposal_id=entry.proposal_id, group_id=entry.group_id)
+    if kind.group_by:
+        siblings = siblings.filter(**{kind.group_by: getattr(entry, kind.group_by)})
+    return list(siblings.order_by("position", "id"))
+
+
+def _renumber(ordered, *, by, moved=()) -> None:
+    """Positions 1..n in this order. The moved objects' new places are recorded in their
+    history; neighbours that only shift are updated quietly."""
+    for index, obj in enumerate(ordered, start=1):
+        if obj.position == index and obj not in moved:
+            continue
+        obj.position = index
+        if obj in moved:
+            obj._history_user = by
+            obj._change_reason = "Moved"
+            obj.save(update_fields=["position", "updated_at"])
+        else:
+            type(obj).objects.filter(pk=obj.pk).update(position=index)
+
+
+@transaction.atomic
+def entry_add(*, entry_kind: EntryKind, proposal: Proposal, by, after=None, **values):
+    """A new entry, at the end of its list or right after another entry."""
+    entry = entry_create(entry_kind=entry_kind, proposal=proposal, by=by, **values)
+    if after is not None and after.group_id == entry.group_id:
+        ordered = [item for item in _list_of(entry) if item.pk != entry.pk]
+        index = next((i for i, item in enumerate(ordered) if item.pk == after.pk), len(ordered) - 1)
+        ordered.insert(index + 1, entry)
+        _renumber(ordered, by=by)
+    touch_proposal(proposal.pk)
+    return entry
+
+
+@transaction.atomic
+def entry_move(entry, *, direction: str, by) -> bool:
+    """Move an entry one place up or down in its list. False if it is already at the end."""
+    ordered = _list_of(entry)
+    index = next(i for i, item in enumerate(ordered) if item.pk == entry.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(ordered):
+        return False
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(ordered, by=by, moved=(ordered[target],))
+    touch_proposal(entry.proposal_id)
+    return True
+
+
+@transaction.atomic
+def group_move(group: OccupationGroup, *, direction: str, by) -> bool:
+    """Move a group one place up or down among the groups beside it."""
+    ordered = list(
+        OccupationGroup.objects.filter(proposal_id=group.proposal_id, parent_id=group.parent_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, item in enumerate(ordered) if item.pk == group.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(ordered):
+        return False
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(ordered, by=by, moved=(ordered[target],))
+    touch_proposal(group.proposal_id)
+    return True
+
+
+@transaction.atomic
+def group_save(*, proposal: Proposal, by, group: OccupationGroup | None = None, base_version: int = 0,
+               values: dict):
+    """Create a group (at the end of its parent's groups) or update one, version-checked.
+    Moving it under another parent puts it at the end there."""
+    if group is None:
+        return group_create(proposal=proposal, by=by, **values)
+    parent = values.get("parent")
+    if parent is not None and parent.proposal_id != proposal.pk:
+        raise ValidationError({"parent": "The parent group belongs to another proposal."})
+    moved = (parent.pk if parent else None) != group.parent_id
+    group = object_update(group, values=values, base_version=base_version, by=by)
+    if moved:
+        siblings = OccupationGroup.objects.filter(proposal=proposal, parent_id=group.parent_id)
+        OccupationGroup.objects.filter(pk=group.pk).update(position=_next_position(siblings.exclude(pk=group.pk)))
+    return group
+
+
+@transaction.atomic
+def narrative_save(*, proposal: Proposal, item: str, group: OccupationGroup | None, text: str,
+                   base_version: int, by) -> Narrative:
+    """Write an item's narrative for the proposal or a group. A narrative someone else
+    created meanwhile is a conflict like any other (its base version is 0)."""
+    narrative = Narrative.objects.filter(proposal=proposal, group=group, item=item).first()
+    if narrative is None:
+        try:
+            with transaction.atomic():
+                return _save_new(
+                    Narrative(proposal=proposal, group=group, item=item, text=clean_text(text)), by=by
+                )
+        except IntegrityError:
+            narrative = Narrative.objects.get(proposal=proposal, group=group, item=item)
+    if base_version == 0:
+        values = {"text": clean_text(text)}
+        if narrative.text != values["text"]:
+            raise EditConflict(current=narrative, base=None, fields=["text"], mine=values)
+        return narrative
+    return object_update(narrative, values={"text": text}, base_version=base_version, by=by)
+
+
+def deletion_preview(obj) -> list[tuple[str, int]]:
+    """What deleting obj would take with it: (what, how many), the object itself first."""
+    from django.contrib.admin.utils import NestedObjects
+
+    collector = NestedObjects(using=obj._state.db)
+    collector.collect([obj])
+    counts = []
+    for model, items in collector.data.items():
+        count = len(items) - 1 if model is type(obj) else len(items)
+        if count:
+            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            counts.append((str(name), count))
+    return counts

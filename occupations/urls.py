@@ -31,7 +31,6 @@ urlpatterns = [
          name="group_delete"),
     path("proposals/<int:pk>/groups/<int:group_id>/move/", editing.group_move, name="group_move"),
     path("proposals/<int:pk>/undo/", editing.deletion_undo, name="deletion_undo"),
-    path("proposals/<int:pk>/blocks/<str:path>/", editing.block_display, name="block_display"),
     # History
     path("proposals/<int:pk>/history/", history.proposal_history, name="proposal_history"),
     path("proposals/<int:pk>/history/<str:path>/", history.object_history, name="object_history"),

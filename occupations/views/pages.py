@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from occupations import access, selectors
 
@@ -14,20 +15,33 @@ def home(request):
     )
 
 
+def document_context(request, membership, *, undo: dict | None = None) -> dict:
+    """Everything the proposal's document needs, for the page and for the fragments
+    that replace it after an edit."""
+    proposal = membership.proposal
+    outline, unplaced_notes = selectors.proposal_page(proposal)
+    return {
+        "proposal": proposal,
+        "membership": membership,
+        "outline": outline,
+        "unplaced_notes": unplaced_notes,
+        "members": selectors.members_of(proposal),
+        "can_write": access.role_allows(membership.role, access.WRITE),
+        "can_manage": access.role_allows(membership.role, access.MANAGE),
+        # Links on the page are built on this, once, instead of reversing each one.
+        "base": reverse("proposal_detail", args=[proposal.pk]),
+        "undo": undo,
+    }
+
+
 @login_required
 def proposal_detail(request, pk: int):
     """The proposal as one readable page, in the order of the submission document."""
     membership = access.membership_for(request.user, pk, access.READ)
-    outline, unplaced_notes = selectors.proposal_page(membership.proposal)
+    from occupations.views.editing import pending_undo  # the undo offered after a delete
+
     return render(
         request,
         "occupations/proposal_detail.html",
-        {
-            "proposal": membership.proposal,
-            "membership": membership,
-            "outline": outline,
-            "unplaced_notes": unplaced_notes,
-            "members": selectors.members_of(membership.proposal),
-            "can_write": access.role_allows(membership.role, access.WRITE),
-        },
+        document_context(request, membership, undo=pending_undo(request, pk)),
     )

@@ -20,15 +20,18 @@ def test_it_orders_the_document_like_the_submission(proposal, owner):
     assert outline.blocks[0].kind == "title"
     assert outline.blocks[0].text_path == f"proposal:{proposal.pk}.title"
     assert headings(outline, 1) == [
-        "Introduction", "Background", "Proposed classification",
+        "Introduction", "Goals", "Background", "Proposed classification",
         "Input requested by the SOC Policy Committee",
     ]
     assert headings(outline, 2) == [f"{n}. {item.title}" for n, item in enumerate(ITEMS, start=1)]
 
 
-def test_it_leaves_out_empty_narrative_sections_but_keeps_every_committee_item(proposal):
+def test_it_keeps_a_place_to_write_every_section_of_an_empty_proposal(proposal):
     outline = proposal_outline(proposal)
-    assert "Introduction" not in headings(outline, 1)
+    assert headings(outline, 1)[:3] == ["Introduction", "Goals", "Background"]
+    blank = [b.text_path for b in outline.blocks if b.kind == "paragraph" and not b.text]
+    assert blank == [f"proposal:{proposal.pk}.{name}"
+                     for name in ("introduction", "meeting_goals", "background", "committee_input")]
     empties = [b for b in outline.blocks if b.kind == "empty"]
     # "No groups proposed yet." and one "Nothing written yet." per item
     assert len(empties) == 1 + len(ITEMS)

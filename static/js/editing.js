@@ -1,0 +1,100 @@
+// Editing in place. The server redraws the whole document after each save; this keeps
+// every other open form (and what is typed in it) through that redraw, lets Cancel put
+// back what the form replaced, and brings the saved place into view.
+(function () {
+  "use strict";
+  const originals = new Map(); // id of an open form -> the HTML it replaced
+  let keptForms = [];
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const config = event.detail.requestConfig || {};
+    const elt = config.elt;
+    const target = event.detail.target;
+    if (!target) return;
+    if (elt && elt.hasAttribute("data-edit") && target.id && target.classList.contains("editable")) {
+      originals.set(target.id, target.outerHTML);
+    }
+    if (target.id === "document") {
+      const own = elt && elt.closest ? elt.closest(".editing") : null;
+      keptForms = Array.from(target.querySelectorAll(".editing")).filter(function (box) { return box !== own; });
+      if (own) originals.delete(own.id);
+    }
+  });
+
+  function restoreKeptForms() {
+    if (!keptForms.length) return;
+    const doc = document.getElementById("document");
+    keptForms.forEach(function (box) {
+      const spot = document.getElementById(box.id);
+      if (spot && spot !== box) {
+        originals.set(box.id, spot.outerHTML); // Cancel now shows the fresh text
+        spot.replaceWith(box);
+      } else if (!spot) {
+        const after = box.dataset.after && document.getElementById(box.dataset.after);
+        if (after) after.after(box); else if (doc) doc.prepend(box);
+      }
+    });
+    keptForms = [];
+  }
+  document.addEventListener("htmx:afterSettle", restoreKeptForms);
+
+  document.addEventListener("click", function (event) {
+    const cancel = event.target.closest("[data-cancel]");
+    if (!cancel) return;
+    const box = cancel.closest(".editing");
+    if (!box || !box.closest("#document")) return; // the page without JavaScript: follow the link
+    event.preventDefault();
+    const html = originals.get(box.id);
+    originals.delete(box.id);
+    if (html) {
+      box.outerHTML = html;
+      const back = document.getElementById(box.id);
+      if (back) { htmx.process(back); const edit = back.querySelector("[data-edit]"); if (edit) edit.focus(); }
+    } else {
+      box.remove();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    const box = event.target.closest && event.target.closest(".editing");
+    if (!box) return;
+    if (event.key === "Escape") {
+      const cancel = box.querySelector("[data-cancel]");
+      if (cancel) cancel.click();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      const form = box.querySelector("form");
+      if (form) { event.preventDefault(); htmx.trigger(form, "submit"); }
+    }
+  });
+
+  // A new form: put the cursor in its first field.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const box = event.detail.elt && event.detail.elt.classList && event.detail.elt.classList.contains("editing")
+      ? event.detail.elt : null;
+    const field = box && box.querySelector("textarea, input:not([type=hidden]), select");
+    if (field) field.focus();
+  });
+
+  document.addEventListener("saved", function (event) {
+    window.setTimeout(function () {
+      const place = document.getElementById(event.detail.anchor);
+      if (!place) return;
+      place.classList.add("just-saved");
+      const box = place.getBoundingClientRect();
+      if (box.top < 60 || box.bottom > window.innerHeight) place.scrollIntoView({ block: "center" });
+    }, 50);
+  });
+
+  // Leaving the page with an open form that holds typed text: ask first.
+  document.addEventListener("input", function (event) {
+    const box = event.target.closest && event.target.closest(".editing");
+    if (box) box.dataset.dirty = "true";
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector(".editing[data-dirty]")) { event.preventDefault(); event.returnValue = ""; }
+  });
+  document.addEventListener("submit", function (event) {
+    const box = event.target.closest(".editing");
+    if (box) delete box.dataset.dirty;
+  }, true);
+})();
