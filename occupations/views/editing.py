@@ -53,6 +53,9 @@ def _wrap(request, default: str) -> str:
 
 def _edit_form(request, membership, *, form, title: str, anchor: str, wrap: str,
                conflict: dict | None = None, after: str = "", action: str = ""):
+    # Several forms can be open on one page: their fields need ids of their own, or a
+    # label would name another form's field.
+    form.auto_id = f"{anchor}-%s"
     context = {
         **document_context(request, membership),
         "form": form,
