@@ -110,8 +110,8 @@ def entry_form_class(kind: EntryKind) -> type[EntryForm]:
         names = [
             field.name for field in kind.model._meta.concrete_fields if field.name not in ENTRY_EXCLUDE
         ]
-        # The text fields first, in reading order; then choices, numbers and the scope.
-        names.sort(key=lambda name: (name == "group", name not in kind.text_fields))
+        # In the order of the model (the order of the document's table columns), scope last.
+        names.sort(key=lambda name: name == "group")
         _entry_forms[kind.key] = modelform_factory(
             kind.model, form=EntryForm, fields=names, formfield_callback=_formfield_callback("entry")
         )

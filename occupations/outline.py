@@ -44,6 +44,19 @@ class Block:
     narrative: object = None  # an item's (or a scope's) heading: its narrative, if any
 
     @property
+    def lead(self) -> FieldValue | None:
+        """An entry's first field (its name or text); the rest follow it, if written."""
+        return self.fields[0] if self.fields else None
+
+    @property
+    def rest(self) -> list[FieldValue]:
+        return [item for item in self.fields[1:] if item.value]
+
+    @property
+    def is_may(self) -> bool:
+        return bool(getattr(self.obj, "is_may", False))
+
+    @property
     def paragraphs(self) -> list[str]:
         return [part for part in self.text.split("\n") if part.strip()]
 

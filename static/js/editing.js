@@ -36,7 +36,8 @@
     });
     keptForms = [];
   }
-  document.addEventListener("htmx:afterSettle", restoreKeptForms);
+  // afterSwap, not afterSettle: the forms must be back before anything else sees the page.
+  document.addEventListener("htmx:afterSwap", restoreKeptForms);
 
   document.addEventListener("click", function (event) {
     const cancel = event.target.closest("[data-cancel]");

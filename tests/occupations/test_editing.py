@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from occupations import services
-from occupations.kinds import kind_for
+from occupations import forms, services
+from occupations.kinds import ENTRY_KINDS, kind_for
 from occupations.models import Narrative, OccupationGroup
 from occupations.entries import EducationRequirement, Task
 
@@ -328,3 +328,31 @@ def test_it_shows_writers_the_controls(client, proposal, task, editor):
     html = client.get(reverse("proposal_detail", args=[proposal.pk])).content.decode()
     assert f'href="{edit_url(task)}"' in html
     assert "Move up" in html and ">Delete<" in html and "Add…" in html
+
+
+# Writing the whole proposal from an empty one ------------------------------------------------
+
+SAMPLE_VALUES = {"code": "15-1211", "number": "434292", "year": "2017", "is_may": "on"}
+
+
+@pytest.mark.parametrize("key", [kind.key for kind in ENTRY_KINDS])
+def test_it_adds_every_kind_of_entry_from_its_form(client, proposal, owner, editor, key):
+    """An editor can write any entry the seed has, for the proposal or for one group."""
+    kind = kind_for(key)
+    group = services.group_create(proposal=proposal, level="minor", title="Health IT", by=owner)
+    client.force_login(editor)
+    form = client.get(add_url(proposal, key, group=group.pk), **HTMX).content.decode()
+    assert f'<option value="{group.pk}" selected>' in form
+    data = {"version": 0, "group": group.pk}
+    for name, field in forms.entry_form_class(kind)(proposal=proposal).fields.items():
+        if name in ("version", "group"):
+            continue
+        choices = [value for value, _ in getattr(field, "choices", []) if value]
+        data[name] = SAMPLE_VALUES.get(name) or (choices[-1] if choices else f"Sample {name}")
+    response = client.post(add_url(proposal, key), data)
+    assert response.status_code == 302, response.content.decode()
+    entry = kind.model.objects.get(proposal=proposal)
+    assert entry.group == group
+    assert response.url.endswith(f"#{key}-{entry.pk}")
+    page = client.get(reverse("proposal_detail", args=[proposal.pk])).content.decode()
+    assert f'id="{key}-{entry.pk}"' in page
