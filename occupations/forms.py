@@ -119,10 +119,24 @@ def entry_form_class(kind: EntryKind) -> type[EntryForm]:
 
 
 class NarrativeForm(VersionedForm):
+    """An item's narrative. A new one can be for the whole proposal or for one group; an
+    existing one stays where it is (its group is part of what it is)."""
+
     class Meta:
         model = Narrative
-        fields = ["text"]
+        fields = ["text", "group"]
         formfield_callback = _formfield_callback("section")
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["group"]
+            return
+        group_field = self.fields["group"]
+        group_field.queryset = OccupationGroup.objects.filter(proposal=proposal).order_by("position", "id")
+        group_field.label = "Applies to"
+        group_field.empty_label = "The whole proposal"
+        group_field.required = False
 
 
 PROPOSAL_TEXT_FIELDS = ("introduction", "meeting_goals", "background", "committee_input")

@@ -60,10 +60,9 @@ def membership_set(*, proposal: Proposal, user, role: str, by) -> Membership:
         proposal=proposal, user=user, defaults={"role": role}
     )
     if not created and membership.role != role:
-        membership.role = role
-        membership.full_clean()
-        membership._history_user = by
-        membership.save(update_fields=["role"])
+        from occupations.members import member_set_role  # it guards the last coordinator
+
+        membership = member_set_role(membership=membership, role=role, by=by)
     return membership
 
 
@@ -315,7 +314,9 @@ def object_restore(obj, *, record, by):
 
 
 def restorable_fields(model) -> list[str]:
-    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug"}
+    # The status is a decision of the coordinators, not text: restoring the proposal's
+    # texts leaves it as it is.
+    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug", "status"}
     return [
         field.name for field in model._meta.concrete_fields
         if field.name not in skip and not field.many_to_one
@@ -362,35 +363,29 @@ def entry_add(*, entry_kind: EntryKind, proposal: Proposal, by, after=None, **va
     return entry
 
 
-@transaction.atomic
-def entry_move(entry, *, direction: str, by) -> bool:
-    """Move an entry one place up or down in its list. False if it is already at the end."""
-    ordered = _list_of(entry)
-    index = next(i for i, item in enumerate(ordered) if item.pk == entry.pk)
+def _move(ordered: list, obj, direction: str, *, by) -> bool:
+    """Swap obj with its neighbour in an ordered list. False at either end."""
+    index = next(i for i, item in enumerate(ordered) if item.pk == obj.pk)
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(ordered):
         return False
     ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(ordered, by=by, moved=(ordered[target],))
-    touch_proposal(entry.proposal_id)
+    touch_proposal(obj.proposal_id)
     return True
+
+
+@transaction.atomic
+def entry_move(entry, *, direction: str, by) -> bool:
+    """Move an entry one place up or down in its list. False if it is already at the end."""
+    return _move(_list_of(entry), entry, direction, by=by)
 
 
 @transaction.atomic
 def group_move(group: OccupationGroup, *, direction: str, by) -> bool:
     """Move a group one place up or down among the groups beside it."""
-    ordered = list(
-        OccupationGroup.objects.filter(proposal_id=group.proposal_id, parent_id=group.parent_id)
-        .order_by("position", "id")
-    )
-    index = next(i for i, item in enumerate(ordered) if item.pk == group.pk)
-    target = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= target < len(ordered):
-        return False
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    _renumber(ordered, by=by, moved=(ordered[target],))
-    touch_proposal(group.proposal_id)
-    return True
+    siblings = OccupationGroup.objects.filter(proposal_id=group.proposal_id, parent_id=group.parent_id)
+    return _move(list(siblings.order_by("position", "id")), group, direction, by=by)
 
 
 @transaction.atomic
@@ -413,10 +408,13 @@ def group_save(*, proposal: Proposal, by, group: OccupationGroup | None = None, 
 
 @transaction.atomic
 def narrative_save(*, proposal: Proposal, item: str, group: OccupationGroup | None, text: str,
-                   base_version: int, by) -> Narrative:
+                   base_version: int, by) -> Narrative | None:
     """Write an item's narrative for the proposal or a group. A narrative someone else
-    created meanwhile is a conflict like any other (its base version is 0)."""
+    created meanwhile is a conflict like any other (its base version is 0). Nothing is
+    created for an empty text."""
     narrative = Narrative.objects.filter(proposal=proposal, group=group, item=item).first()
+    if narrative is None and not clean_text(text):
+        return None
     if narrative is None:
         try:
             with transaction.atomic():

@@ -158,7 +158,8 @@ def narrative_edit(request, pk: int, item: str):
     group = _scope_group(proposal, request.GET.get("group"))
     narrative = Narrative.objects.filter(proposal=proposal, group=group, item=item).first()
     instance = narrative or Narrative(proposal=proposal, group=group, item=item)
-    form = forms.NarrativeForm(request.POST or None, instance=instance)
+    form = forms.NarrativeForm(request.POST or None, instance=instance, initial={"group": group},
+                               proposal=proposal)
     anchor = f"narrative-{narrative.pk}-text" if narrative else f"new-narrative-{item}"
     after = f"item-{item}" + (f"-group-{group.pk}" if group else "")
     conflict = None
@@ -167,7 +168,7 @@ def narrative_edit(request, pk: int, item: str):
 
         def save(values, version):
             saved["narrative"] = services.narrative_save(
-                proposal=proposal, item=item, group=group, text=values["text"],
+                proposal=proposal, item=item, group=values.get("group", group), text=values["text"],
                 base_version=version, by=request.user)
 
         ok, conflict = _save_form(request, form, save)

@@ -205,6 +205,20 @@ def test_it_writes_the_introduction_and_a_narrative(client, proposal, editor):
     assert client.get(reverse("proposal_text_edit", args=[proposal.pk, "slug"])).status_code == 404
 
 
+def test_it_writes_a_new_narrative_for_one_group(client, proposal, owner, editor):
+    minor = services.group_create(proposal=proposal, level="minor", title="Health IT", by=owner)
+    client.force_login(editor)
+    narrative = reverse("narrative_edit", args=[proposal.pk, "nature_of_work"])
+    form = client.get(narrative + f"?group={minor.pk}", **HTMX).content.decode()
+    assert f'<option value="{minor.pk}" selected>' in form
+    client.post(narrative, {"text": "Consensus on tasks.", "group": minor.pk, "version": 0})
+    assert Narrative.objects.get(proposal=proposal, item="nature_of_work").group == minor
+    client.post(narrative, {"text": "  ", "version": 0})  # an empty new narrative is not created
+    assert Narrative.objects.filter(proposal=proposal).count() == 1
+    page = client.get(reverse("proposal_detail", args=[proposal.pk])).content.decode()
+    assert page.index("Minor group: Health IT") < page.index("Consensus on tasks.")
+
+
 def test_it_treats_a_narrative_written_meanwhile_as_a_conflict(client, proposal, editor, member_of):
     other = member_of("editor", username="other")
     narrative = reverse("narrative_edit", args=[proposal.pk, "licensing"])

@@ -112,10 +112,12 @@ def test_it_invites_someone_new_who_sets_a_password_and_logs_in(client, proposal
     response = client.get(form_url)
     assert response.status_code == 200
     assert b"new_password1" in response.content
+    assert "Choose your password" in response.content.decode() and "ann.lee" in response.content.decode()
     new_password = "correct-horse-battery-2028"
     response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert response.status_code == 302
     assert response.url == reverse("password_reset_complete")
+    assert "Your password is set" in client.get(response.url).content.decode()
 
     user.refresh_from_db()
     assert user.check_password(new_password)
