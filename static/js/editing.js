@@ -3,6 +3,17 @@
 // back what the form replaced, and brings the saved place into view.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  // On a touch screen, a tap on an entry shows its tools (see app.css).
+  document.addEventListener("click", function (event) {
+    const editable = event.target.closest && event.target.closest(".editable");
+    if (!editable || event.target.closest(".block-actions")) return;
+    document.querySelectorAll(".editable.selected").forEach(function (other) {
+      if (other !== editable) other.classList.remove("selected");
+    });
+    editable.classList.add("selected");
+  });
   const originals = new Map(); // id of an open form -> the HTML it replaced
   let keptForms = [];
 
@@ -84,6 +95,35 @@
       const box = place.getBoundingClientRect();
       if (box.top < 60 || box.bottom > window.innerHeight) place.scrollIntoView({ block: "center" });
     }, 50);
+  });
+
+  // A save that did not go through says so where it was made, and leaves the form (and
+  // what is typed in it) as it was.
+  const PROBLEMS = {
+    401: "You have been logged out, so this was not saved. Log in again in another tab, then press Save again: what you typed is still here.",
+    403: "This change was refused: your role may not allow it, or this page is out of date (open the proposal again in another tab). Nothing was saved; what you typed is still here.",
+    404: "This is no longer in the proposal: someone may have deleted it. Nothing was saved; what you typed is still here.",
+  };
+  function showProblem(elt, text) {
+    const box = elt && elt.closest ? (elt.closest(".editing form") || elt.closest(".editing")) : null;
+    const where = box || document.getElementById("document") || document.body;
+    let alert = where.querySelector(":scope > .save-problem");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "save-problem alert alert-danger py-2";
+      alert.setAttribute("role", "alert");
+      where.prepend(alert);
+    }
+    alert.textContent = text;
+    if (!box) alert.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    const status = event.detail.xhr.status;
+    showProblem(event.detail.elt, PROBLEMS[status] ||
+      "Something went wrong on the server (" + status + "), so this was not saved. What you typed is still here: try again in a moment.");
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showProblem(event.detail.elt, "The server could not be reached, so this was not saved. What you typed is still here: check the connection and try again.");
   });
 
   // Leaving the page with an open form that holds typed text: ask first.

@@ -216,3 +216,15 @@ def test_it_edits_without_javascript_through_plain_forms(team, browser, live_ser
         assert "Train and support clinical staff." in task_texts(page)
     finally:
         context.close()
+
+
+def test_it_keeps_the_typed_text_and_says_why_when_a_save_fails(team, new_page):
+    proposal, _, tasks = team
+    page = open_proposal(new_page, "eli", proposal)
+    form = start_editing(page, tasks[0])
+    text_field(form).fill("A long careful rewrite that must not be lost.")
+    page.context.clear_cookies(name="sessionid")  # the session ends (timeout, logout in another tab)
+    form.get_by_role("button", name="Save").click()
+    form.get_by_role("alert").filter(has_text="You have been logged out").wait_for()
+    assert text_field(form).input_value() == "A long careful rewrite that must not be lost."
+    assert Task.objects.get(pk=tasks[0].pk).text == "Analyze and interpret data."

@@ -370,3 +370,11 @@ def test_it_adds_every_kind_of_entry_from_its_form(client, proposal, owner, edit
     assert response.url.endswith(f"#{key}-{entry.pk}")
     page = client.get(reverse("proposal_detail", args=[proposal.pk])).content.decode()
     assert f'id="{key}-{entry.pk}"' in page
+
+
+def test_it_answers_an_htmx_save_after_the_session_ended_with_401_not_the_login_page(client, task):
+    response = client.post(edit_url(task), {"text": "Typed before the session ended.", "version": 1}, **HTMX)
+    assert response.status_code == 401
+    assert b"log in again" in response.content
+    plain = client.post(edit_url(task), {"text": "x", "version": 1})
+    assert plain.status_code == 302 and plain["Location"].startswith(reverse("login"))
