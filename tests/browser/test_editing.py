@@ -228,3 +228,72 @@ def test_it_keeps_the_typed_text_and_says_why_when_a_save_fails(team, new_page):
     form.get_by_role("alert").filter(has_text="You have been logged out").wait_for()
     assert text_field(form).input_value() == "A long careful rewrite that must not be lost."
     assert Task.objects.get(pk=tasks[0].pk).text == "Analyze and interpret data."
+
+
+def test_it_writes_a_proposal_from_an_empty_one(team, new_page):
+    """Each kind of part an editor needs: the proposal's own text, the classification, a
+    narrative for a group, a list entry and a table row, from the page's own menus."""
+    proposal, _, tasks = team
+    for task in tasks:
+        services.object_delete(task, by=None)
+    page = open_proposal(new_page, "eli", proposal)
+
+    intro = page.locator(f"#proposal-{proposal.pk}-introduction")
+    intro.hover()
+    intro.get_by_role("link", name="Write").click()
+    form = page.get_by_role("form", name="Edit the introduction and purpose")
+    form.get_by_role("textbox").fill("Health IT work is growing.\nThe group proposes new occupations.")
+    form.get_by_role("button", name="Save").click()
+    page.locator(f"#proposal-{proposal.pk}-introduction p").nth(1).wait_for()
+    assert page.locator(f"#proposal-{proposal.pk}-introduction p").all_inner_texts() == [
+        "Health IT work is growing.", "The group proposes new occupations."]
+
+    page.get_by_role("link", name="+ Add a major group").click()
+    form = page.get_by_role("form", name="New group")
+    form.get_by_label("Code").fill("290000")
+    title_field(form).fill("Healthcare Practitioners and Technical Occupations")
+    form.get_by_role("button", name="Save").click()
+    major = page.locator(".group-head").filter(has_text="Healthcare Practitioners")
+    major.wait_for()
+    major.hover()
+    major.get_by_role("link", name="Add a group below").click()
+    form = page.get_by_role("form", name="New group")
+    assert form.get_by_label("Level").input_value() == "minor"
+    title_field(form).fill("Health Information Technology")
+    form.get_by_role("button", name="Save").click()
+    page.get_by_role("table").get_by_role("cell", name="Health Information Technology").wait_for()
+    minor = OccupationGroup.objects.get(proposal=proposal, level="minor")
+
+    item = page.locator(".item-head").filter(has=page.get_by_role("heading", name="1. Nature of work performed"))
+    item.locator("summary", has_text="Add…").click()
+    item.get_by_role("link", name="Narrative text").click()
+    form = page.get_by_role("form", name="Nature of work performed: narrative")
+    form.get_by_label("Applies to").select_option(label="Health Information Technology")
+    form.get_by_role("textbox").fill("Consensus on tasks performed for an informatics occupation.")
+    form.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Minor group: Health Information Technology").first.wait_for()
+
+    item.locator("summary", has_text="Add…").click()
+    item.get_by_role("link", name="Task").click()
+    form = page.get_by_role("form", name="New task")
+    text_field(form).fill("Analyze and interpret data to improve health systems services.")
+    form.get_by_label("Applies to").select_option(label="Health Information Technology")
+    form.get_by_role("button", name="Save").click()
+    page.get_by_text("Analyze and interpret data to improve health systems services.").wait_for()
+
+    workforce = page.locator(".item-head").filter(has=page.get_by_role("heading", name="5. Number of jobs or workers"))
+    workforce.locator("summary", has_text="Add…").click()
+    workforce.get_by_role("link", name="Workforce figure").click()
+    form = page.get_by_role("form", name="New workforce figure")
+    form.get_by_label("What is counted").fill("Health IT-related job postings post-HITECH")
+    form.get_by_label("Number").fill("434292")
+    form.get_by_label("Year").fill("2013")
+    form.get_by_label("Source", exact=True).fill("Schwartz, 2013")
+    form.get_by_role("button", name="Save").click()
+    page.get_by_role("cell", name="434,292").wait_for()
+
+    page.reload()
+    task = Task.objects.get(proposal=proposal)
+    assert (task.text, task.group) == ("Analyze and interpret data to improve health systems services.", minor)
+    assert page.get_by_text("Consensus on tasks performed for an informatics occupation.").is_visible()
+    assert page.get_by_role("cell", name="434,292").is_visible()
