@@ -382,6 +382,23 @@ def entry_move(entry, *, direction: str, by) -> bool:
 
 
 @transaction.atomic
+def entry_place(entry, *, after_id: int | None, by) -> bool:
+    """Put an entry right after another of its list (None: first), as a drag and drop
+    does. False if that entry is not in the same list."""
+    ordered = [item for item in _list_of(entry) if item.pk != entry.pk]
+    if after_id is None:
+        index = 0
+    else:
+        index = next((i + 1 for i, item in enumerate(ordered) if item.pk == after_id), None)
+        if index is None:
+            return False
+    ordered.insert(index, entry)
+    _renumber(ordered, by=by, moved=(entry,))
+    touch_proposal(entry.proposal_id)
+    return True
+
+
+@transaction.atomic
 def group_move(group: OccupationGroup, *, direction: str, by) -> bool:
     """Move a group one place up or down among the groups beside it."""
     siblings = OccupationGroup.objects.filter(proposal_id=group.proposal_id, parent_id=group.parent_id)

@@ -33,6 +33,9 @@ def entry_actions(context, entry) -> str:
     return mark_safe(
         '<div class="block-actions" role="group" aria-label="Actions" '
         'hx-target="closest .editable" hx-swap="outerHTML">'
+        # Dragging is for the mouse; the arrows do the same from the keyboard.
+        f'<span class="drag-handle" draggable="true" data-move="{url}move/" title="Drag to reorder" '
+        'aria-hidden="true">⠿</span>'
         f'<a href="{url}edit/" hx-get="{url}edit/" data-edit>Edit</a>'
         f'<a href="{kind_url}add/?after={entry.obj.pk}" hx-get="{kind_url}add/?after={entry.obj.pk}" '
         'hx-swap="afterend" data-edit>Insert below</a>'

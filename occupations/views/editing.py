@@ -282,9 +282,18 @@ def _deleted_meanwhile(request, membership, entry_kind, old_form):
 @login_required
 @require_POST
 def entry_move(request, pk: int, kind: str, entry_id: int):
+    """One place up or down (the buttons), or right after another entry of the same list
+    (drag and drop: after is that entry's id, or empty for the top)."""
     membership = _writer(request, pk)
     entry_kind = _kind(kind)
     entry = _entry(membership.proposal, entry_kind, entry_id)
+    if "after" in request.POST:
+        after = request.POST["after"]
+        if after and not after.isdigit():
+            return HttpResponseBadRequest("After which entry?")
+        if not services.entry_place(entry, after_id=int(after) if after else None, by=request.user):
+            return HttpResponseBadRequest("An entry can only be dropped within its own list.")
+        return _saved(request, membership, _entry_anchor(entry_kind, entry))
     direction = request.POST.get("direction", "")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("Move up or down.")

@@ -126,6 +126,56 @@
     showProblem(event.detail.elt, "The server could not be reached, so this was not saved. What you typed is still here: check the connection and try again.");
   });
 
+  // Drag and drop within a list, by the handle in an entry's tools.
+  let dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    const handle = event.target.closest && event.target.closest(".drag-handle");
+    if (!handle) return;
+    dragged = { row: handle.closest(".editable"), url: handle.dataset.move };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.row.id);
+    event.dataTransfer.setDragImage(dragged.row, 10, 10);
+    dragged.row.classList.add("dragging");
+  });
+  function dropSpot(event) {
+    if (!dragged) return null;
+    const row = event.target.closest && event.target.closest(".editable");
+    if (!row || row === dragged.row || row.parentElement !== dragged.row.parentElement) return null;
+    const box = row.getBoundingClientRect();
+    return { row: row, below: event.clientY > box.top + box.height / 2 };
+  }
+  function clearMarks() {
+    document.querySelectorAll(".drop-above, .drop-below").forEach(function (row) {
+      row.classList.remove("drop-above", "drop-below");
+    });
+  }
+  document.addEventListener("dragover", function (event) {
+    const spot = dropSpot(event);
+    if (!spot) return;
+    event.preventDefault();
+    clearMarks();
+    spot.row.classList.add(spot.below ? "drop-below" : "drop-above");
+  });
+  document.addEventListener("drop", function (event) {
+    const spot = dropSpot(event);
+    clearMarks();
+    if (!spot) return;
+    event.preventDefault();
+    let after = spot.row;
+    if (!spot.below) {
+      after = spot.row.previousElementSibling;
+      while (after && !after.classList.contains("editable")) after = after.previousElementSibling;
+    }
+    if (after === dragged.row) return;
+    const afterId = after ? after.dataset.path.split(":")[1] : "";
+    htmx.ajax("POST", dragged.url, { values: { after: afterId }, target: "#document", swap: "outerHTML" });
+  });
+  document.addEventListener("dragend", function () {
+    clearMarks();
+    if (dragged) dragged.row.classList.remove("dragging");
+    dragged = null;
+  });
+
   // Leaving the page with an open form that holds typed text: ask first.
   document.addEventListener("input", function (event) {
     const box = event.target.closest && event.target.closest(".editing");

@@ -297,3 +297,23 @@ def test_it_writes_a_proposal_from_an_empty_one(team, new_page):
     assert (task.text, task.group) == ("Analyze and interpret data to improve health systems services.", minor)
     assert page.get_by_text("Consensus on tasks performed for an informatics occupation.").is_visible()
     assert page.get_by_role("cell", name="434,292").is_visible()
+
+
+def test_it_reorders_by_drag_and_drop(team, new_page):
+    proposal, _, tasks = team
+    page = open_proposal(new_page, "eli", proposal)
+    first, last = page.locator(f"#task-{tasks[0].pk}"), page.locator(f"#task-{tasks[2].pk}")
+    last.scroll_into_view_if_needed()
+    last.hover()
+    handle, target = last.locator(".drag-handle").bounding_box(), first.bounding_box()
+    # As a hand does it: press on the handle, move in steps, let go on the top of the first.
+    page.mouse.move(handle["x"] + 4, handle["y"] + 6)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 10, handle["y"] - 10, steps=4)
+    page.mouse.move(target["x"] + 40, target["y"] + 3, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        "() => document.querySelector('li[data-path^=\"task:\"]').id === 'task-%d'" % tasks[2].pk)
+    assert task_texts(page) == ["Train clinical staff.", "Analyze and interpret data.", "Design informatics solutions."]
+    page.reload()
+    assert task_texts(page)[0] == "Train clinical staff."

@@ -27,7 +27,7 @@ def add_url(proposal, kind="task", **query):
 
 
 def texts(proposal):
-    return list(Task.objects.filter(proposal=proposal).order_by("position", "id").values_list("text", flat=True))
+    return list(Task.objects.filter(proposal=proposal, group=None).order_by("position", "id").values_list("text", flat=True))
 
 
 # Editing an entry ---------------------------------------------------------------------------
@@ -378,3 +378,20 @@ def test_it_answers_an_htmx_save_after_the_session_ended_with_401_not_the_login_
     assert b"log in again" in response.content
     plain = client.post(edit_url(task), {"text": "x", "version": 1})
     assert plain.status_code == 302 and plain["Location"].startswith(reverse("login"))
+
+
+def test_it_places_a_dropped_entry_after_another_in_its_list(client, proposal, owner, editor):
+    tasks = [services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=t, by=owner)
+             for t in ("A.", "B.", "C.", "D.")]
+    group = services.group_create(proposal=proposal, level="minor", title="Health IT", by=owner)
+    other_list = services.entry_create(entry_kind=kind_for("task"), proposal=proposal, group=group,
+                                       text="In another list.", by=owner)
+    client.force_login(editor)
+    move = reverse("entry_move", args=[proposal.pk, "task", tasks[0].pk])
+    assert client.post(move, {"after": tasks[2].pk}).status_code == 302
+    assert texts(proposal) == ["B.", "C.", "A.", "D."]
+    client.post(move, {"after": ""}, **HTMX)
+    assert texts(proposal)[:4] == ["A.", "B.", "C.", "D."]
+    assert client.post(move, {"after": other_list.pk}).status_code == 400
+    assert texts(proposal)[:4] == ["A.", "B.", "C.", "D."]
+    assert Task.objects.get(pk=tasks[0].pk).history.first().history_change_reason == "Moved"
