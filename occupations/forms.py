@@ -3,11 +3,13 @@ so that a save on top of someone else's becomes a conflict to merge, not a loss.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.forms import modelform_factory
 
 from occupations import codes
 from occupations.kinds import EntryKind
-from occupations.models import Narrative, OccupationGroup, Proposal
+from occupations.members import user_find
+from occupations.models import Membership, Narrative, OccupationGroup, Proposal
 from occupations.text import clean_text
 
 # Long enough for any real paragraph or list, short enough that a stray paste of a whole
@@ -197,3 +199,64 @@ def _self_and_below(group: OccupationGroup) -> set[int]:
         )
         ids.update(frontier)
     return ids
+
+
+# Proposals and members ------------------------------------------------------------------
+
+SETTINGS_FIELDS = ("title", "revision_cycle", "status")
+
+
+class ProposalNewForm(forms.Form):
+    title = forms.CharField(
+        max_length=300,
+        error_messages={"required": "Give the proposal a title; you can change it later."},
+        help_text="Like “Health Informatics Occupations”.",
+    )
+    revision_cycle = forms.CharField(
+        label="Revision cycle", max_length=40, initial="2028 SOC",
+        error_messages={"required": "Name the revision cycle, like 2028 SOC."},
+    )
+
+
+class ProposalSettingsForm(ProposalNewForm):
+    status = forms.ChoiceField(choices=Proposal.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = ""
+
+    def rebase(self, current: Proposal, *, changed: set[str]) -> None:
+        """After a conflict: the next save is based on the version now saved. What this
+        person typed stays; the fields they left alone show what is saved now, so that
+        saving again does not quietly undo the other person's change to them."""
+        data = self.data.copy()
+        for name in SETTINGS_FIELDS:
+            if name not in changed:
+                data[self.add_prefix(name)] = getattr(current, name)
+        data[self.add_prefix("version")] = str(current.version)
+        self.data = data
+
+
+class MemberAddForm(forms.Form):
+    identifier = forms.CharField(
+        label="Username or e-mail", max_length=254,
+        error_messages={"required": "Type a username, or an e-mail address to invite someone."},
+        help_text="Someone new gets an e-mail with a link to choose a password.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.REVIEWER)
+
+    def clean_identifier(self):
+        """The user meant (cleaned_data["user"]), or an e-mail address to invite."""
+        identifier = self.cleaned_data["identifier"].strip()
+        self.cleaned_data["user"] = user_find(identifier)
+        if self.cleaned_data["user"] is None:
+            try:
+                validate_email(identifier)
+            except ValidationError:
+                raise ValidationError(
+                    "No user with that username; type an e-mail address to invite someone.",
+                    code="unknown_username",
+                ) from None
+        return identifier

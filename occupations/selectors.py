@@ -44,15 +44,6 @@ def proposal_page(proposal: Proposal) -> tuple[Outline, list[DraftNote]]:
     return outline, sorted(unplaced, key=lambda note: (note.position, note.pk))
 
 
-def members_of(proposal: Proposal) -> list[Membership]:
-    return list(
-        proposal.memberships.select_related("user").order_by(
-            "role", "user__last_name", "user__username"
-        )
-    )
-
-
-
 def model_for_path(path: str):
     """The model and primary key a path names: task:42 -> (Task, 42). LookupError if the
     path is not one of ours."""

@@ -2,43 +2,18 @@
 coordinators add people (by username, or by e-mail, which invites someone new), change
 roles and remove members. Plain forms and redirects."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from occupations import access, members
+from occupations.forms import MemberAddForm
 from occupations.members import display_name
 from occupations.models import Membership
 
 Role = Membership.Role
-
-
-class MemberAddForm(forms.Form):
-    identifier = forms.CharField(
-        label="Username or e-mail", max_length=254,
-        error_messages={"required": "Type a username, or an e-mail address to invite someone."},
-        help_text="Someone new gets an e-mail with a link to choose a password.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
-
-    def clean_identifier(self):
-        """The user meant (cleaned_data["user"]), or an e-mail address to invite."""
-        identifier = self.cleaned_data["identifier"].strip()
-        self.cleaned_data["user"] = members.user_find(identifier)
-        if self.cleaned_data["user"] is None:
-            try:
-                validate_email(identifier)
-            except ValidationError:
-                raise ValidationError(
-                    "No user with that username; type an e-mail address to invite someone.",
-                    code="unknown_username",
-                ) from None
-        return identifier
 
 
 def _back(pk: int):

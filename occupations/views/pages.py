@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
-from occupations import access, selectors
+from occupations import access, members, selectors
 
 
 @login_required
@@ -25,7 +25,7 @@ def document_context(request, membership, *, undo: dict | None = None) -> dict:
         "membership": membership,
         "outline": outline,
         "unplaced_notes": unplaced_notes,
-        "members": selectors.members_of(proposal),
+        "members": members.members_of(proposal),
         "can_write": access.role_allows(membership.role, access.WRITE),
         "can_manage": access.role_allows(membership.role, access.MANAGE),
         # Links on the page are built on this, once, instead of reversing each one.

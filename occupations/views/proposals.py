@@ -2,50 +2,15 @@
 coordinators change. A save on top of someone else's is a conflict that shows what they
 saved and keeps what was typed."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from occupations import access, services
+from occupations.forms import SETTINGS_FIELDS, ProposalNewForm, ProposalSettingsForm
 from occupations.members import display_name
 from occupations.models import Proposal
-
-SETTINGS_FIELDS = ("title", "revision_cycle", "status")
-
-
-class ProposalNewForm(forms.Form):
-    title = forms.CharField(
-        max_length=300,
-        error_messages={"required": "Give the proposal a title; you can change it later."},
-        help_text="Like “Health Informatics Occupations”.",
-    )
-    revision_cycle = forms.CharField(
-        label="Revision cycle", max_length=40, initial="2028 SOC",
-        error_messages={"required": "Name the revision cycle, like 2028 SOC."},
-    )
-
-
-class ProposalSettingsForm(ProposalNewForm):
-    status = forms.ChoiceField(choices=Proposal.Status.choices)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].help_text = ""
-
-    def rebase(self, current: Proposal, *, changed: set[str]) -> None:
-        """After a conflict: the next save is based on the version now saved. What this
-        person typed stays; the fields they left alone show what is saved now, so that
-        saving again does not quietly undo the other person's change to them."""
-        data = self.data.copy()
-        for name in SETTINGS_FIELDS:
-            if name not in changed:
-                data[self.add_prefix(name)] = getattr(current, name)
-        data[self.add_prefix("version")] = str(current.version)
-        self.data = data
-
 
 def _add_errors(form, error: ValidationError) -> None:
     """Put the model's errors beside the fields they are about; the rest above the form."""
