@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -28,7 +29,7 @@ def _writer(request, pk: int):
 
 
 def _page_url(membership, anchor: str = "") -> str:
-    url = f"/proposals/{membership.proposal_id}/"
+    url = reverse("proposal_detail", args=[membership.proposal_id])
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -57,7 +58,10 @@ def _edit_form(request, membership, *, form, title: str, anchor: str, wrap: str,
     # label would name another form's field.
     form.auto_id = f"{anchor}-%s"
     context = {
-        **document_context(request, membership),
+        # A form needs the proposal, not its whole outline.
+        "proposal": membership.proposal,
+        "membership": membership,
+        "base": _page_url(membership),
         "form": form,
         "form_title": title,
         "anchor": anchor,
@@ -439,7 +443,8 @@ def group_delete(request, pk: int, group_id: int):
         deletion = services.object_delete(group, by=request.user, label=f"the group “{group}”")
         return _deleted(request, membership, deletion, anchor="classification")
     context = {
-        **document_context(request, membership),
+        "proposal": membership.proposal,
+        "base": _page_url(membership),
         "group": group,
         "doomed": services.deletion_preview(group),
     }

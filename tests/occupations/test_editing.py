@@ -395,3 +395,15 @@ def test_it_places_a_dropped_entry_after_another_in_its_list(client, proposal, o
     assert client.post(move, {"after": other_list.pk}).status_code == 400
     assert texts(proposal)[:4] == ["A.", "B.", "C.", "D."]
     assert Task.objects.get(pk=tasks[0].pk).history.first().history_change_reason == "Moved"
+
+
+def test_it_opens_an_edit_form_in_few_queries_whatever_the_size(client, proposal, owner, editor,
+                                                                django_assert_max_num_queries):
+    from occupations.sample import fill_proposal
+
+    fill_proposal(proposal, owner, 300)
+    task = Task.objects.filter(proposal=proposal).first()
+    client.force_login(editor)
+    # session, user, membership, the task, the groups for "Applies to"
+    with django_assert_max_num_queries(6):
+        assert client.get(edit_url(task), **HTMX).status_code == 200
