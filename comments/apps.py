@@ -2,7 +2,10 @@ from django.apps import AppConfig
 
 
 class CommentsConfig(AppConfig):
-    """The review layer: threads, replies, suggestions and their anchors (to come)."""
+    """The review layer: threads, replies, suggestions and their anchors."""
 
     name = "comments"
     verbose_name = "Review"
+
+    def ready(self):
+        from comments import receivers  # noqa: F401  (connects the anchors to the text)

@@ -62,3 +62,16 @@ def object_for_path(proposal: Proposal, path: str):
     if model is Proposal:
         return proposal if pk == proposal.pk else None
     return model.objects.filter(proposal=proposal, pk=pk).first()
+
+
+def text_at(proposal: Proposal, path: str) -> str | None:
+    """The text of one field (task:42.text), or None if the object or field is not there."""
+    object_path, _, field_name = path.partition(".")
+    if not field_name:
+        return None
+    try:
+        obj = object_for_path(proposal, object_path)
+    except LookupError:
+        return None
+    value = getattr(obj, field_name, None) if obj is not None else None
+    return value if isinstance(value, str) else None

@@ -10,6 +10,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from occupations import signals
+from occupations.history import path_of
 from occupations.kinds import EntryKind
 from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
 from occupations.text import clean_text
@@ -215,13 +217,20 @@ def object_update(obj, *, values: dict, base_version: int, by, reason: str = "")
     else:  # pragma: no cover - five saves racing in between every attempt
         raise EditConflict(current=current, base=None, fields=list(values), mine=values)
     current.version += 1
+    before = {name: getattr(current, name) for name in values}
     for name, value in values.items():
         setattr(current, name, value)
     current.full_clean()
     current._history_user = by
     current._change_reason = reason
     current.save()
-    touch_proposal(current.pk if model is Proposal else current.proposal_id)
+    proposal_id = current.pk if model is Proposal else current.proposal_id
+    touch_proposal(proposal_id)
+    path = path_of(model, current.pk)
+    for name, old in before.items():
+        if isinstance(old, str) and old != values[name]:
+            signals.text_changed.send(sender=model, proposal_id=proposal_id, path=f"{path}.{name}",
+                                      old=old, new=values[name], by=by)
     return current
 
 
@@ -239,6 +248,12 @@ class Deletion:
     @classmethod
     def from_session(cls, data: dict) -> "Deletion":
         return cls(label=str(data["label"]), objects=tuple((str(m), int(pk)) for m, pk in data["objects"]))
+
+
+def item_model(label: str):
+    from django.apps import apps
+
+    return apps.get_model(label)
 
 
 def _parents_first(objects) -> list:
@@ -272,6 +287,8 @@ def object_delete(obj, *, by, label: str = "") -> Deletion:
     proposal_id = obj.proposal_id
     collector.delete()
     touch_proposal(proposal_id)
+    signals.objects_deleted.send(sender=type(obj), proposal_id=proposal_id, by=by,
+                                 paths=[path_of(item_model(label), pk) for label, pk in deletion.objects])
     return deletion
 
 
@@ -296,6 +313,9 @@ def deletion_undo(deletion: Deletion, *, proposal: Proposal, by) -> list:
         obj.save(force_insert=True)
         restored.append(obj)
     touch_proposal(proposal.pk)
+    if restored:
+        signals.objects_restored.send(sender=Proposal, proposal_id=proposal.pk, by=by,
+                                      paths=[path_of(type(obj), obj.pk) for obj in restored])
     return restored
 
 
