@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from occupations.members import display_name
 from occupations.models import Proposal
 
 
@@ -42,9 +43,7 @@ class Anchored(models.Model):
 
     @property
     def author_label(self) -> str:
-        if self.created_by_id:
-            return self.created_by.get_full_name() or self.created_by.get_username()
-        return self.author_name or "Someone"
+        return display_name(self.created_by) if self.created_by_id else self.author_name or "Someone"
 
 
 def _span_constraints(prefix: str) -> list:
@@ -120,9 +119,7 @@ class Comment(models.Model):
 
     @property
     def author_label(self) -> str:
-        if self.author_id:
-            return self.author.get_full_name() or self.author.get_username()
-        return self.author_name or "Someone"
+        return display_name(self.author) if self.author_id else self.author_name or "Someone"
 
 
 class Suggestion(Anchored):

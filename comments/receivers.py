@@ -3,6 +3,7 @@ send signals (occupations.signals); these receivers move the anchors through eac
 detach threads whose text is gone (never deleting them) and mark suggestions outdated
 when their span changed underneath them."""
 
+from django.db.models import Q
 from django.dispatch import receiver
 
 from comments.anchoring import Anchor, anchor_for_quote, map_exactly, reanchor
@@ -22,8 +23,6 @@ def _place(item, anchor: Anchor) -> None:
 
 def _under(paths):
     """Threads and suggestions on these objects or any of their fields."""
-    from django.db.models import Q
-
     condition = Q()
     for path in paths:
         condition |= Q(path=path) | Q(path__startswith=f"{path}.")

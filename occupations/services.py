@@ -250,19 +250,15 @@ class Deletion:
         return cls(label=str(data["label"]), objects=tuple((str(m), int(pk)) for m, pk in data["objects"]))
 
 
-def item_model(label: str):
-    from django.apps import apps
-
-    return apps.get_model(label)
-
-
 def _parents_first(objects) -> list:
-    """Groups by depth, then narratives and entries, so each restores after its parent."""
+    """Groups by depth, then narratives and entries, so each restores after its parent.
+    Depth is counted within what is deleted (the rest stays), without a query per level."""
+    groups = {obj.pk: obj for obj in objects if isinstance(obj, OccupationGroup)}
 
     def depth(obj):
         level = 0
-        while isinstance(obj, OccupationGroup) and obj.parent_id is not None:
-            obj, level = obj.parent, level + 1
+        while isinstance(obj, OccupationGroup) and obj.parent_id in groups:
+            obj, level = groups[obj.parent_id], level + 1
         return level
 
     return sorted(objects, key=lambda obj: (not isinstance(obj, OccupationGroup), depth(obj)))
@@ -285,10 +281,11 @@ def object_delete(obj, *, by, label: str = "") -> Deletion:
                       if hasattr(item, "history")),
     )
     proposal_id = obj.proposal_id
+    paths = [path_of(type(item), item.pk) for item in doomed]  # before delete() clears the pks
     collector.delete()
     touch_proposal(proposal_id)
     signals.objects_deleted.send(sender=type(obj), proposal_id=proposal_id, by=by,
-                                 paths=[path_of(item_model(label), pk) for label, pk in deletion.objects])
+                                 paths=[path for path in paths if path])
     return deletion
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from occupations import access, diffs, forms, services
-from occupations.kinds import KINDS_BY_KEY
+from occupations.kinds import KINDS_BY_KEY, KINDS_BY_MODEL
 from occupations.models import InformationItem, Narrative, OccupationGroup
 from occupations.views.pages import document_context
 
@@ -336,14 +336,6 @@ def _deleted(request, membership, deletion, *, anchor: str):
     return redirect(_page_url(membership, anchor))
 
 
-def pending_undo(request, pk: int) -> dict | None:
-    """The Undo offered once, on the page a plain browser is sent to after a delete."""
-    undo = request.session.pop("undo_pending", None)
-    if undo and request.session.get("deletions", {}).get(undo["token"], {}).get("proposal") == pk:
-        return undo
-    return None
-
-
 @login_required
 @require_POST
 def deletion_undo(request, pk: int):
@@ -366,8 +358,6 @@ def deletion_undo(request, pk: int):
 
 
 def _key_of(obj) -> str:
-    from occupations.kinds import KINDS_BY_MODEL
-
     return KINDS_BY_MODEL[type(obj)].key
 
 

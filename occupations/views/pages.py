@@ -34,12 +34,18 @@ def document_context(request, membership, *, undo: dict | None = None) -> dict:
     }
 
 
+def pending_undo(request, pk: int) -> dict | None:
+    """The Undo offered once, on the page a plain browser is sent to after a delete."""
+    undo = request.session.pop("undo_pending", None)
+    if undo and request.session.get("deletions", {}).get(undo["token"], {}).get("proposal") == pk:
+        return undo
+    return None
+
+
 @login_required
 def proposal_detail(request, pk: int):
     """The proposal as one readable page, in the order of the submission document."""
     membership = access.membership_for(request.user, pk, access.READ)
-    from occupations.views.editing import pending_undo  # the undo offered after a delete
-
     return render(
         request,
         "occupations/proposal_detail.html",
