@@ -171,3 +171,39 @@ class Suggestion(Anchored):
         if self.kind == self.Kind.REPLACE:
             return f"“{self.quote[:30]}” → “{self.replacement[:30]}”"
         return f"{self.get_kind_display()} ({self.path})"
+
+
+class Mention(models.Model):
+    """A member named with @ in a comment. Recorded once per comment and member, so an
+    edit that keeps the @name does not notify them again."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_mentions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "mention"
+        verbose_name_plural = "mentions"
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="mention_unique_per_comment"),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="mention_user_created")]
+
+    def __str__(self):
+        return f"@{self.user} in {self.comment}"
+
+
+class InboxVisit(models.Model):
+    """When a user last looked at their inbox: what came after it is unread."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_visit")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = "inbox visit"
+        verbose_name_plural = "inbox visits"
+
+    def __str__(self):
+        return f"{self.user} read the inbox at {self.seen_at:%Y-%m-%d %H:%M}"
