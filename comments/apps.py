@@ -9,3 +9,4 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from comments import receivers  # noqa: F401  (connects the anchors to the text)
+        from comments import drafts  # noqa: F401

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from occupations import services
+from occupations import services, signals
 from occupations.kinds import kind_for
 from occupations.models import InformationItem, Proposal
 
@@ -97,6 +97,9 @@ class _Loader:
             self.group(spec, parent=None, position=position)
         for index, spec in enumerate(data.get("items", []), start=1):
             self.item(spec, where=f"items[{index}]")
+        # The review layer turns the staged notes into threads. The proposal may not import
+        # it, so tells it; inside this transaction, so that a failure there loads nothing.
+        signals.draft_notes_loaded.send(sender=Proposal, proposal_id=self.proposal.pk, by=self.by)
         return self.proposal
 
     def group(self, spec: dict, *, parent, position: int):

@@ -14,3 +14,7 @@ objects_deleted = Signal()
 
 # Deleted objects came back (undo, or from history). Arguments: proposal_id, paths, by.
 objects_restored = Signal()
+
+# A draft's notes were stored as DraftNote rows (the demo's seed), waiting to become review
+# threads. Arguments: proposal_id, by.
+draft_notes_loaded = Signal()

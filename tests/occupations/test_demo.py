@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from comments.models import Thread
+from occupations import selectors
 from occupations.demo import DEMO_PASSWORD, DemoDataError, demo_load
 from occupations.kinds import ENTRY_KINDS, ITEMS
 from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
@@ -88,26 +90,41 @@ def test_it_holds_every_committee_item_of_the_seed(demo):
     assert Narrative.objects.get(proposal=demo, item="licensing").text == "Depends on workforce role."
 
 
-def test_it_keeps_the_seeds_notes_for_the_review_layer(demo):
-    notes = list(DraftNote.objects.filter(proposal=demo))
-    assert len(notes) == 19
-    connie = DraftNote.objects.get(proposal=demo, author_name="Connie White Delaney")
-    assert connie.text.startswith("Consider updating to capture ACos")
-    assert connie.quote == "Differentiate among types of health insurance"
-    assert DraftNote.objects.filter(proposal=demo, text="GET EXACT NUMBERS FROM BLS AND HRSA", kind="action").exists()
-    assert DraftNote.objects.filter(proposal=demo, text="Others?", kind="question").exists()
-    assert DraftNote.objects.filter(proposal=demo, text__startswith="look at redundancy with first task").exists()
+def test_it_turns_the_seeds_notes_into_review_threads(demo):
+    threads = list(Thread.objects.filter(proposal=demo))
+    assert len(threads) == 19
+    assert [t.position for t in threads] == list(range(1, 20))
+    assert {kind: sum(t.kind == kind for t in threads) for kind in ("comment", "question", "action")} == {
+        "comment": 8, "question": 7, "action": 4,
+    }
+    assert all(t.status == "open" and t.created_by is None for t in threads)
+    assert not DraftNote.objects.filter(proposal=demo).exists()
+    connie = Thread.objects.get(proposal=demo, author_name="Connie White Delaney")
+    assert connie.quote == connie.original_quote == "Differentiate among types of health insurance"
+    first = connie.comments.get()
+    assert first.author_label == "Connie White Delaney"
+    assert first.text.startswith("Consider updating to capture ACos")
+    # Everything else in the seed is the group's own notes, signed by nobody.
+    assert {t.author_name for t in threads} == {"Connie White Delaney", "Focus group draft"}
+    opening = {t.comments.get().text: t.kind for t in threads}
+    assert opening["GET EXACT NUMBERS FROM BLS AND HRSA"] == "action"
+    assert opening["Others?"] == "question"
+    assert any(text.startswith("look at redundancy with first task") for text in opening)
 
 
-def test_it_pins_each_note_to_an_object_that_exists_and_to_text_it_quotes(demo):
+def test_it_anchors_each_thread_to_an_object_that_exists_and_to_the_words_it_quotes(demo):
     outline = proposal_outline(demo)
     known = {b.path for b in outline.walk() if b.path}
-    texts = {b.text_path: b.text for b in outline.walk() if b.text_path}
-    texts.update({f.path: str(f.value) for b in outline.walk() for f in b.fields})
-    for note in DraftNote.objects.filter(proposal=demo):
-        assert note.path.split(".")[0] in known, note
-        if note.quote:
-            assert note.quote in texts[note.path], note
+    spans = 0
+    for thread in Thread.objects.filter(proposal=demo):
+        assert not thread.is_detached, thread
+        assert thread.path.split(".")[0] in known, thread
+        if thread.quote:
+            spans += 1
+            assert selectors.text_at(demo, thread.path)[thread.start:thread.end] == thread.quote, thread
+        else:
+            assert (thread.start, thread.end) == (None, None), thread
+    assert spans == 3
 
 
 def test_it_loses_no_word_of_the_seed(demo):
@@ -117,8 +134,8 @@ def test_it_loses_no_word_of_the_seed(demo):
         shown += [block.text, block.number, *block.cells, *(str(f.value) for f in block.fields)]
         if isinstance(block.obj, OccupationGroup):
             shown.append(block.obj.title_options)
-    for note in DraftNote.objects.filter(proposal=demo):
-        shown += [note.text, note.quote, note.author_name]
+    for thread in Thread.objects.filter(proposal=demo).prefetch_related("comments"):
+        shown += [thread.quote, thread.author_name, *(c.text for c in thread.comments.all())]
     missing = words(SEED.read_text(encoding="utf-8")) - words("\n".join(shown)) - LAYOUT_WORDS
     assert not missing, sorted(missing)
 
@@ -126,7 +143,7 @@ def test_it_loses_no_word_of_the_seed(demo):
 def test_it_loads_only_once(demo):
     call_command("load_demo")
     assert Proposal.objects.filter(slug=demo.slug).count() == 1
-    assert DraftNote.objects.filter(proposal=demo).count() == 19
+    assert Thread.objects.filter(proposal=demo).count() == 19
     assert OccupationGroup.objects.filter(proposal=demo).count() == 9
 
 
@@ -141,6 +158,7 @@ def test_it_keeps_changes_made_to_the_demo_unless_reset(demo):
     assert created and fresh.pk != demo.pk
     assert fresh.background.startswith("For the 2018 revision")
     assert Proposal.objects.count() == 1
+    assert Thread.objects.count() == 19
 
 
 def test_it_refuses_a_fixture_with_an_unknown_key(db, tmp_path):
