@@ -78,7 +78,9 @@ def quote_of(anchored: Thread | Suggestion) -> str:
     without a span, what it covers."""
     if anchored.has_span:
         return anchored.original_quote if anchored.is_detached else anchored.quote
-    return "Whole text" if "." in anchored.path else "Whole entry"
+    if "." in anchored.path:
+        return "Whole text"
+    return "Whole proposal" if anchored.path.startswith("proposal:") else "Whole entry"
 
 
 @dataclass

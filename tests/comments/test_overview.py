@@ -130,5 +130,6 @@ def test_it_names_the_place_and_words_of_a_thread(proposal, document):
     change = suggestion(proposal, f"task:{task.pk}.text", thread=discussion)
     assert [overview.quote_of(t) for t in (span, gone, whole, discussion)] == [
         "Analyze", "Analyse", "Whole entry", "Whole text"]
+    assert overview.quote_of(thread(proposal, f"proposal:{proposal.pk}")) == "Whole proposal"
     assert overview.place_of(span) == f"thread-{span.pk}"
     assert overview.place_of(Thread.objects.get(pk=discussion.pk)) == f"suggestion-{change.pk}"
