@@ -10,3 +10,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from comments import receivers  # noqa: F401  (connects the anchors to the text)
         from comments import drafts  # noqa: F401
+        from comments.page import annotate_page
+        from occupations import annotations
+
+        annotations.register(annotate_page)

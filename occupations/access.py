@@ -9,13 +9,16 @@ from occupations.models import Membership
 READ = "read"
 WRITE = "write"
 MANAGE = "manage"
+# Comment and suggest: the review layer's own writes, which never change the proposal's
+# text by themselves (accepting a suggestion is a WRITE).
+COMMENT = "comment"
 
 Role = Membership.Role
 
 ALLOWED: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset({READ, WRITE, MANAGE}),
-    Role.EDITOR: frozenset({READ, WRITE}),
-    Role.REVIEWER: frozenset({READ}),
+    Role.COORDINATOR: frozenset({READ, COMMENT, WRITE, MANAGE}),
+    Role.EDITOR: frozenset({READ, COMMENT, WRITE}),
+    Role.REVIEWER: frozenset({READ, COMMENT}),
     Role.OBSERVER: frozenset({READ}),
 }
 
@@ -35,5 +38,6 @@ def membership_for(user, proposal_id: int, action: str = READ) -> Membership:
     if membership is None:
         raise Http404("No such proposal.")
     if not role_allows(membership.role, action):
-        raise PermissionDenied(f"A {membership.get_role_display().lower()} cannot {action} this proposal.")
+        role = membership.get_role_display().lower()
+        raise PermissionDenied(f"{'An' if role[0] in 'aeiou' else 'A'} {role} cannot {action} this proposal.")
     return membership

@@ -38,6 +38,7 @@ class Block:
     rows: list["Block"] = field(default_factory=list)
     number: str = ""
     cells: list[str] = field(default_factory=list)  # a table row's cells, as shown
+    cell_paths: list[str] = field(default_factory=list)  # each cell's field path, if it shows text as written
     notes: list = field(default_factory=list)  # filled by the page, not the outline
     item: ItemDefinition | None = None  # an information item's heading, and its scopes'
     choice: str = ""  # a list sub-headed by a choice: that choice's value
@@ -51,6 +52,11 @@ class Block:
     @property
     def rest(self) -> list[FieldValue]:
         return [item for item in self.fields[1:] if item.value]
+
+    @property
+    def cell_items(self) -> list[tuple[str, str]]:
+        """(cell, path) for a table row; the path is empty for cells that are not text."""
+        return list(zip(self.cells, self.cell_paths or [""] * len(self.cells)))
 
     @property
     def is_may(self) -> bool:
@@ -120,6 +126,8 @@ def _entry_block(kind: EntryKind, entry) -> Block:
         entry_kind=kind,
         obj=entry,
         cells=[_cell(getattr(entry, name)) for name in kind.columns],
+        cell_paths=[entry_path(entry, name) if name in kind.text_fields and isinstance(getattr(entry, name), str)
+                    else "" for name in kind.columns],
     )
 
 

@@ -1,11 +1,9 @@
 """Reads."""
 
-from collections import defaultdict
-
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from occupations.kinds import KINDS_BY_KEY
-from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
+from occupations.models import Membership, Narrative, OccupationGroup, Proposal
 from occupations.outline import Outline, proposal_outline
 
 
@@ -16,32 +14,22 @@ def memberships_for_user(user) -> list[Membership]:
         .select_related("proposal")
         .annotate(
             member_count=Count("proposal__memberships", distinct=True),
-            open_note_count=Count("proposal__draft_notes", distinct=True),
+            # The review layer's threads, by their relation's name: the proposal's reads may
+            # count what hangs on it without importing the app that owns it.
+            open_thread_count=Count(
+                "proposal__threads",
+                filter=Q(proposal__threads__status="open", proposal__threads__suggestion__isnull=True),
+                distinct=True,
+            ),
         )
         .order_by("-proposal__updated_at", "proposal__title")
     )
 
 
-def draft_notes_by_object(proposal: Proposal) -> dict[str, list[DraftNote]]:
-    """Notes keyed by the object they were written about (task:42 for task:42.text)."""
-    notes = defaultdict(list)
-    for note in DraftNote.objects.filter(proposal=proposal):
-        notes[note.path.split(".", 1)[0]].append(note)
-    return notes
-
-
-def proposal_page(proposal: Proposal) -> tuple[Outline, list[DraftNote]]:
-    """The outline with each note from the draft placed under the first block about its
-    object; notes whose object is gone are returned apart, never dropped."""
-    outline = proposal_outline(proposal)
-    notes = draft_notes_by_object(proposal)
-    # walk() gives headings and paragraphs before rows: a group's notes belong under its
-    # heading, not in its row of the classification table.
-    for block in outline.walk():
-        if block.path and block.path in notes:
-            block.notes = notes.pop(block.path)
-    unplaced = [note for group in notes.values() for note in group]
-    return outline, sorted(unplaced, key=lambda note: (note.position, note.pk))
+def proposal_page(proposal: Proposal) -> Outline:
+    """The outline as the page shows it; what sits beside its blocks (review threads) is
+    added by the apps registered in occupations.annotations."""
+    return proposal_outline(proposal)
 
 
 def model_for_path(path: str):

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from occupations import annotations
+
 register = template.Library()
 
 
@@ -46,5 +48,23 @@ def entry_actions(context, entry) -> str:
         f'<button type="submit" form="entry-actions" formaction="{url}delete/" hx-post="{url}delete/" '
         'class="text-danger">Delete</button>'
         f'<a href="{base}history/{entry.path}/">History</a>'
+        f"{block_tools(context, entry)}"
         "</div>"
     )
+
+
+@register.simple_tag(takes_context=True)
+def field_text(context, path: str, text, paragraphs: bool = False) -> str:
+    """One field's text, as the review layer marks it (highlights, suggested changes), or
+    plain. Called for every field of the page, so it looks the renderer up once per call
+    in the context rather than through an include."""
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    render = context.get("render_field") or annotations.plain_field
+    return render(path, text, paragraphs)
+
+
+@register.simple_tag(takes_context=True)
+def block_tools(context, block) -> str:
+    tools = context.get("block_tools")
+    return tools(block) if tools else ""

@@ -11,12 +11,11 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
 
 from occupations import access, diffs, forms, services
 from occupations.kinds import KINDS_BY_KEY, KINDS_BY_MODEL
 from occupations.models import InformationItem, Narrative, OccupationGroup
-from occupations.views.pages import document_context
+from occupations.views.pages import document_context, document_saved as _saved
 
 WRAPS = ("li", "tr", "div")
 KEPT_DELETIONS = 20
@@ -31,20 +30,6 @@ def _writer(request, pk: int):
 def _page_url(membership, anchor: str = "") -> str:
     url = reverse("proposal_detail", args=[membership.proposal_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _saved(request, membership, anchor: str, *, undo: dict | None = None, message: str = ""):
-    """After a change: htmx gets the whole document again (numbering, tables, headings and
-    everyone else's saves stay right); a plain browser goes back to the place it edited."""
-    if request.htmx:
-        response = render(request, "occupations/_document.html",
-                          document_context(request, membership, undo=undo))
-        retarget(response, "#document")
-        reswap(response, "outerHTML")
-        return trigger_client_event(response, "saved", {"anchor": anchor, "message": message})
-    if message:
-        messages.success(request, message)
-    return redirect(_page_url(membership, anchor))
 
 
 def _wrap(request, default: str) -> str:

@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from occupations import access, members, selectors
+from occupations import access, annotations, members, selectors
 
 
 @login_required
@@ -19,19 +21,39 @@ def document_context(request, membership, *, undo: dict | None = None) -> dict:
     """Everything the proposal's document needs, for the page and for the fragments
     that replace it after an edit."""
     proposal = membership.proposal
-    outline, unplaced_notes = selectors.proposal_page(proposal)
+    outline = selectors.proposal_page(proposal)
     return {
         "proposal": proposal,
         "membership": membership,
         "outline": outline,
-        "unplaced_notes": unplaced_notes,
         "members": members.members_of(proposal),
         "can_write": access.role_allows(membership.role, access.WRITE),
         "can_manage": access.role_allows(membership.role, access.MANAGE),
         # Links on the page are built on this, once, instead of reversing each one.
         "base": reverse("proposal_detail", args=[proposal.pk]),
         "undo": undo,
+        **annotations.annotate(outline, membership),
     }
+
+
+def document_saved(request, membership, anchor: str, *, undo: dict | None = None, message: str = "",
+                   problem: str = ""):
+    """After a change: htmx gets the whole document again (numbering, tables, headings and
+    everyone else's saves stay right); a plain browser goes back to the place it changed.
+    A problem (a change that could not be made) is said at that place."""
+    if request.htmx:
+        response = render(request, "occupations/_document.html",
+                          document_context(request, membership, undo=undo))
+        retarget(response, "#document")
+        reswap(response, "outerHTML")
+        return trigger_client_event(response, "saved", {"anchor": anchor, "message": message,
+                                                         "problem": problem})
+    if problem:
+        messages.error(request, problem)
+    elif message:
+        messages.success(request, message)
+    url = reverse("proposal_detail", args=[membership.proposal_id])
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def pending_undo(request, pk: int) -> dict | None:

@@ -1,0 +1,188 @@
+"""The review layer on the proposal page: each thread and suggestion placed beside the
+block it is about, its span marked in the text, and the tools to comment and suggest.
+
+Registered with occupations.annotations, so the proposal's page shows it without
+importing this app. Three queries whatever the number of threads: threads (with their
+people), their comments, open suggestions."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch
+from django.utils.html import escape
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from comments.marks import render_marked
+from comments.models import Comment, Suggestion, Thread
+from comments.overview import section_counts
+from comments.services import author_key
+from occupations import access
+from occupations.kinds import kind_for
+
+
+@dataclass
+class Review:
+    """What the page's review bar and margin need besides the blocks' notes."""
+
+    can_comment: bool
+    can_decide: bool
+    user_id: int
+    open_threads: int = 0
+    resolved_threads: int = 0
+    open_suggestions: int = 0
+    detached: list = field(default_factory=list)
+    suggestion_authors: list = field(default_factory=list)  # (filter key, name) of who suggested
+
+
+def page_threads(proposal) -> list[Thread]:
+    comments = Comment.objects.select_related("author").order_by("created_at", "id")
+    return list(
+        Thread.objects.filter(proposal=proposal)
+        .select_related("created_by", "assignee", "resolved_by")
+        .annotate(suggestion_pk=F("suggestion__id"))
+        .prefetch_related(Prefetch("comments", queryset=comments))
+    )
+
+
+def page_suggestions(proposal) -> list[Suggestion]:
+    return list(
+        Suggestion.objects.filter(proposal=proposal, status=Suggestion.Status.OPEN).select_related("created_by")
+    )
+
+
+def _blocks_by_path(outline) -> tuple[dict, dict]:
+    """The block that shows each object and each field; and, for suggested new entries,
+    the list or table of each kind in each scope (its last one, where new entries go)."""
+    by_path, lists = {}, {}
+    for block in outline.walk():
+        for path in (block.path, block.text_path, *(item.path for item in block.fields)):
+            if path and path not in by_path:
+                by_path[path] = block
+        if block.kind in ("list", "table") and block.entry_kind is not None and block.rows:
+            lists[(block.entry_kind.key, block.rows[0].obj.group_id)] = block
+    return by_path, lists
+
+
+def _item_heading(outline, kind_key: str):
+    item = kind_for(kind_key).item
+    return next((block for block in outline.blocks
+                 if block.kind == "heading" and block.item is not None and block.item.item == item
+                 and block.level == 2), None)
+
+
+def annotate_page(*, outline, membership) -> dict:
+    proposal = outline.proposal
+    threads = page_threads(proposal)
+    suggestions = page_suggestions(proposal)
+    threads_by_pk = {thread.pk: thread for thread in threads}
+    review = Review(
+        can_comment=access.role_allows(membership.role, access.COMMENT),
+        can_decide=access.role_allows(membership.role, access.WRITE),
+        user_id=membership.user_id,
+    )
+    by_path, lists = _blocks_by_path(outline)
+    marks = defaultdict(lambda: ([], []))  # field path -> (threads, suggestions) with spans
+    placed = defaultdict(list)  # id(block) -> the block's notes, in order
+
+    def place(item, path: str) -> bool:
+        block = by_path.get(path) or by_path.get(path.split(".", 1)[0])
+        if block is None:
+            return False
+        if not block.notes:
+            block.notes = placed[id(block)]
+        block.notes.append(item)
+        return True
+
+    for suggestion in suggestions:
+        suggestion.discussion = threads_by_pk.get(suggestion.thread_id)
+        suggestion.is_suggestion = True
+        review.open_suggestions += 1
+        if suggestion.kind == Suggestion.Kind.ADD_ENTRY:
+            group_id = int(suggestion.path.split(":")[1]) if suggestion.path.startswith("group:") else None
+            block = lists.get((suggestion.entry_kind, group_id)) or _item_heading(outline, suggestion.entry_kind)
+            if block is not None:
+                block.notes = block.notes or placed[id(block)]
+                block.notes.append(suggestion)
+            else:
+                review.detached.append(suggestion)
+            continue
+        if not place(suggestion, suggestion.path):
+            review.detached.append(suggestion)
+        elif suggestion.kind == Suggestion.Kind.REPLACE and suggestion.start is not None:
+            marks[suggestion.path][1].append(suggestion)
+
+    for thread in threads:
+        if thread.suggestion_pk is not None:
+            continue  # a suggestion's discussion: shown with its suggestion
+        thread.is_suggestion = False
+        if thread.status == Thread.Status.OPEN:
+            review.open_threads += 1
+        else:
+            review.resolved_threads += 1
+        if thread.is_detached or not place(thread, thread.path):
+            review.detached.append(thread)
+        elif thread.start is not None:
+            marks[thread.path][0].append(thread)
+
+    def render_field(path: str, text: str, paragraphs: bool = False):
+        threads_here, suggestions_here = marks.get(path, ((), ()))
+        return render_marked(text, threads=threads_here, suggestions=suggestions_here, paragraphs=paragraphs)
+
+    base = reverse("proposal_detail", args=[proposal.pk])
+
+    def block_tools(block) -> str:
+        return tools_html(block, base=base) if review.can_comment else ""
+
+    review.suggestion_authors = sorted(
+        {author_key(item): item.author_label for item in suggestions}.items(), key=lambda pair: pair[1])
+
+    return {
+        "review": review,
+        "review_counts": section_counts(outline, [t for t in threads if t.suggestion_pk is None], suggestions),
+        "render_field": render_field,
+        "block_tools": block_tools,
+        "notes_template": "comments/_margin.html",
+        "review_bar_template": "comments/_review_bar.html",
+    }
+
+
+def _field_paths(block) -> list[str]:
+    if block.kind == "entry" and block.fields:
+        return [item.path for item in block.fields]
+    return [block.text_path] if block.text_path else []
+
+
+def _form_place(block) -> str:
+    """Where a new comment's form goes: in the margin beside the block, like a card."""
+    if block.kind == "heading":
+        return 'hx-target="closest .group-head" hx-swap="beforebegin"'
+    if block.kind == "entry" and block.entry_kind is not None and block.entry_kind.layout == "table":
+        return 'hx-target="closest .table-responsive" hx-swap="beforebegin"'
+    return 'hx-target="closest [data-review-target]" hx-swap="afterbegin"'
+
+
+def tools_html(block, *, base: str) -> str:
+    """Comment and suggest, for one block. Formatted here rather than by an included
+    template: a long proposal has a thousand of these (see entry_actions)."""
+    path = block.path or block.text_path
+    if not path:
+        return ""
+    target = escape(path)
+    parts = [
+        f'<a href="{base}threads/new/?path={target}" hx-get="{base}threads/new/?path={target}" '
+        f'{_form_place(block)} data-review-form>Comment</a>'
+    ]
+    if _field_paths(block):
+        suggest_path = escape(block.path if block.kind == "entry" else block.text_path)
+        parts.append(
+            f'<a href="{base}suggest/text/?path={suggest_path}" hx-get="{base}suggest/text/?path={suggest_path}" '
+            'hx-target="closest .editable" hx-swap="outerHTML" data-edit class="suggest-tool">Suggest edit</a>'
+        )
+    if block.kind == "entry" and block.entry_kind is not None:
+        parts.append(
+            f'<button type="submit" form="review-actions" formaction="{base}suggest/remove/" name="path" '
+            f'value="{target}" hx-post="{base}suggest/remove/" '
+            'hx-target="#document" hx-swap="outerHTML" class="suggest-tool">Suggest removal</button>'
+        )
+    return mark_safe("".join(parts))

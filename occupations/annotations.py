@@ -1,0 +1,37 @@
+"""What other apps add to the proposal page, without the proposal importing them.
+
+The review layer registers an annotator (in its AppConfig.ready). The page calls each
+annotator with the outline; an annotator may put things on the outline's blocks (a block's
+`notes`: what sits in the margin beside it) and returns names for the page's context.
+These names the page's templates understand:
+
+- render_field(path, text, paragraphs) -> safe HTML of one field's text (with its marks);
+- block_tools(block) -> safe HTML of extra tools for a block (comment, suggest);
+- notes_template: the template that shows a block's notes;
+- review_bar_template: shown at the top of the document.
+"""
+
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+_annotators: list = []
+
+
+def register(annotator) -> None:
+    if annotator not in _annotators:
+        _annotators.append(annotator)
+
+
+def annotate(outline, membership) -> dict:
+    context: dict = {}
+    for annotator in _annotators:
+        context.update(annotator(outline=outline, membership=membership) or {})
+    return context
+
+
+def plain_field(path: str, text: str, paragraphs: bool = False) -> SafeString:
+    """A field's text with nothing on it: what the page shows when no app marks it."""
+    if paragraphs:
+        return mark_safe("".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip()))
+    return linebreaksbr(text, autoescape=True)
