@@ -47,7 +47,7 @@ def open_proposal(new_page, username, proposal):
 
 
 def task_texts(page):
-    return page.locator('li[data-path^="task:"] > span[data-path$=".text"]').all_inner_texts()
+    return page.locator('li[data-path^="task:"] > span[data-field$=".text"]').all_inner_texts()
 
 
 def start_editing(page, task):

@@ -37,6 +37,6 @@ def test_an_editor_restores_the_first_version_of_a_task(new_page):
     assert restored.get_by_text("Restored version 1").is_visible()
 
     page.get_by_role("link", name="See it in the proposal").click()
-    text = page.locator(f'[data-path="task:{task.pk}.text"]')
+    text = page.locator(f'[data-field="task:{task.pk}.text"]')
     text.wait_for()
     assert text.inner_text() == OLD

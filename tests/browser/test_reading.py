@@ -41,7 +41,8 @@ def test_it_shows_the_classification_and_the_seeds_notes(demo, new_page):
     table = page.get_by_role("table", name=re.compile("proposed groups"))
     assert table.get_by_role("row").count() == 1 + 9
     assert table.get_by_role("cell", name="29-0000").is_visible()
-    comment = page.locator(".draft-note", has_text="Connie White Delaney")
+    # The seed's notes are review threads now, in the margin beside their text.
+    comment = page.locator(".review-card", has_text="Connie White Delaney")
     assert comment.get_by_text("Consider updating to capture ACos").is_visible()
 
 
