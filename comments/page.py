@@ -109,6 +109,8 @@ def annotate_page(*, outline, membership) -> dict:
             continue
         if not place(suggestion, suggestion.path):
             review.detached.append(suggestion)
+        elif suggestion.kind == Suggestion.Kind.REMOVE_ENTRY:
+            by_path[suggestion.path].css_class = "suggested-removal"
         elif suggestion.kind == Suggestion.Kind.REPLACE and suggestion.start is not None:
             marks[suggestion.path][1].append(suggestion)
 
