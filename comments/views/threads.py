@@ -92,12 +92,11 @@ def _thread(membership, thread_id: int) -> Thread:
 
 
 @login_required
-@require_POST
 def comment_reply(request, pk: int, thread_id: int):
     membership = _commenter(request, pk)
     thread = _thread(membership, thread_id)
-    form = forms.ReplyForm(request.POST)
-    if form.is_valid():
+    form = forms.ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             comment = services.comment_add(thread=thread, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
@@ -324,12 +323,11 @@ def suggest_entry_remove(request, pk: int):
 
 
 @login_required
-@require_POST
 def suggestion_discuss(request, pk: int, suggestion_id: int):
     membership = _commenter(request, pk)
     suggestion = get_object_or_404(Suggestion, proposal=membership.proposal, pk=suggestion_id)
-    form = forms.ReplyForm(request.POST)
-    if form.is_valid():
+    form = forms.ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             comment = services.suggestion_discuss(suggestion=suggestion, by=request.user,
                                                   text=form.cleaned_data["text"])

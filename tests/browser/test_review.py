@@ -88,6 +88,7 @@ def test_it_comments_on_selected_words_replies_and_resolves(team, new_page):
 
     eli = open_proposal(new_page, "eli", proposal)
     eli_card = eli.locator(f"#thread-{thread.pk}")
+    eli_card.get_by_role("link", name="Reply").click()
     eli_card.get_by_label("Reply").fill("Yes: keep it, it is what analysts do all day.")
     eli_card.get_by_role("button", name="Reply").click()
     eli.locator(f"#thread-{thread.pk}", has_text="Yes: keep it").wait_for()

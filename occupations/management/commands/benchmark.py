@@ -51,6 +51,7 @@ class Command(BaseCommand):
     def measure(self, client, user, size, repeat):
         proposal = services.proposal_create(title=f"Benchmark {size}", created_by=user)
         fill_proposal(proposal, user, size)
+        extra = self.fill(proposal, user, size)
         url = reverse("proposal_detail", args=[proposal.pk])
         client.get(url)  # warm the template cache
         timings = []
@@ -62,5 +63,9 @@ class Command(BaseCommand):
             assert response.status_code == 200, response.status_code
         self.stdout.write(
             f"{size:>8} {statistics.median(timings):>10.1f} {min(timings):>8.1f} {max(timings):>8.1f} "
-            f"{len(queries):>8} {len(response.content) / 1024:>7.0f}"
+            f"{len(queries):>8} {len(response.content) / 1024:>7.0f}{'  ' + extra if extra else ''}"
         )
+
+    def fill(self, proposal, user, size) -> str:
+        """More on the generated proposal, for commands built on this one; says what."""
+        return ""
