@@ -368,6 +368,19 @@ def test_it_counts_open_threads_and_suggestions_in_the_review_bar_and_contents(c
     assert "3 open threads, 1 question, 1 action item, 1 suggestion" in html
 
 
+def test_it_counts_a_suggested_new_entry_in_its_section(client, proposal, task, owner, reviewer):
+    """The review bar counts it, and it sits beside the tasks: the contents should count it
+    under "1. Nature of work performed" too."""
+    review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
+                                values={"text": "Train staff on new systems.", "is_may": False})
+    doc = parse(get_page(client, proposal, owner))
+    totals = doc.xpath('//span[contains(@class, "review-totals")]')[0]
+    assert " ".join(totals.text_content().split()) == "0 open threads · 1 suggestion"
+    [nav] = doc.xpath('//nav[contains(@class, "outline-nav")]')
+    [link] = nav.xpath('.//a[@href="#item-nature_of_work"]')
+    assert link.getparent().xpath('string(.//span[@title="Suggestions"])') == "1±"
+
+
 def test_it_counts_nothing_on_a_proposal_without_review(client, proposal, task, owner):
     doc = parse(get_page(client, proposal, owner))
     totals = doc.xpath('//span[contains(@class, "review-totals")]')[0]

@@ -342,6 +342,35 @@ def test_it_is_not_found_for_another_proposals_thread(client, proposal, task, ed
     assert thread.comments.count() == 1
 
 
+def test_it_never_reaches_into_another_proposal(client, proposal, task, reviewer, owner):
+    """A member of one proposal naming another proposal's entry in a path gets nothing of it."""
+    other = services.proposal_create(title="Another", revision_cycle="2028 SOC", created_by=owner)
+    secret = services.entry_create(entry_kind=kind_for("task"), proposal=other, text="Secret words.", by=owner)
+    theirs = suggest(other, owner, secret, quote="Secret", replacement="Open")
+    client.force_login(reviewer)
+    span = {"path": f"task:{secret.pk}.text", "start": "0", "end": "6", "quote": "Secret"}
+    html = form_answer(client.post(reverse("thread_new", args=[proposal.pk]), {**span, "kind": "comment",
+                                                                               "text": "Peek"}), htmx=False)
+    assert "That text is not in the proposal any more." in html and "Secret words" not in html
+    html = form_answer(client.post(reverse("thread_new", args=[proposal.pk]),
+                                   {"path": f"task:{secret.pk}", "kind": "comment", "text": "Peek"}), htmx=False)
+    assert "That part of the proposal is not there any more." in html
+    html = form_answer(client.post(reverse("suggest_span", args=[proposal.pk]), {**span, "replacement": "x"}),
+                       htmx=False)
+    assert "That text is not in the proposal any more." in html
+    assert client.get(reverse("suggest_text", args=[proposal.pk]) + f"?path=task:{secret.pk}").status_code == 404
+    response = client.post(reverse("suggest_entry_remove", args=[proposal.pk]), {"path": f"task:{secret.pk}"}, **HTMX)
+    assert saved(response)["problem"] == "That entry is not in the proposal any more."
+    assert client.post(reverse("suggestion_discuss", args=[proposal.pk, theirs.pk]),
+                       {"text": "Hi"}).status_code == 404
+    assert Thread.objects.count() == 0 and Suggestion.objects.count() == 1
+    client.force_login(owner)
+    assert client.post(reverse("suggestion_decide", args=[proposal.pk, theirs.pk, "accept"])).status_code == 404
+    assert client.post(reverse("comment_edit", args=[proposal.pk, 999999]), {"text": "x"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "open"
+
+
 # Threads: happy paths ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
@@ -940,6 +969,30 @@ def test_it_carries_a_suggest_mode_edit_onto_text_that_changed_elsewhere(client,
     assert task.text[suggestion.start:suggestion.end] == suggestion.quote == "health"
 
 
+@pytest.mark.parametrize("field", ["narrative", "section"])
+def test_it_takes_a_suggest_mode_edit_of_several_lines_as_a_browser_posts_it(client, proposal, owner, reviewer,
+                                                                             field):
+    """A browser submitting a form without htmx sends every line break as CRLF, in the
+    hidden base-<field> as in the textarea. The one word changed is the one suggestion."""
+    text = "Workers manage health information systems.\nThey also teach."
+    if field == "narrative":
+        path = f"narrative:{services.narrative_set(proposal=proposal, item='nature_of_work', text=text, by=owner).pk}"
+        path, name = f"{path}.text", "text"
+    else:
+        services.object_update(proposal, values={"background": text}, base_version=proposal.version, by=owner)
+        path, name = f"proposal:{proposal.pk}.background", "background"
+    client.force_login(reviewer)
+    response = client.post(reverse("suggest_text", args=[proposal.pk]), {
+        "path": path, f"base-{name}": text.replace("\n", "\r\n"),
+        name: text.replace("\n", "\r\n").replace("teach", "train"),
+    })
+    assert response.status_code == 302, parse(response.content.decode()).xpath(
+        'string(//div[contains(@class, "alert-danger")])')
+    [suggestion] = Suggestion.objects.all()
+    assert (suggestion.quote, suggestion.replacement) == ("teach", "train")
+    assert text[suggestion.start:suggestion.end] == "teach"
+
+
 def test_it_is_not_found_for_a_suggestion_on_what_is_not_there(client, proposal, task, reviewer):
     client.force_login(reviewer)
     url = reverse("suggest_text", args=[proposal.pk])
@@ -1076,6 +1129,21 @@ def test_it_rejects_everything_in_one_section(client, proposal, many, owner, htm
     assert Task.objects.get(pk=many["task"].pk).text == TASK_TEXT
 
 
+def test_it_accepts_a_suggested_new_entry_with_the_rest_of_its_section(client, proposal, many, reviewer, owner):
+    """A suggested new task is shown beside the tasks of "1. Nature of work performed";
+    accepting everything in that section accepts it too."""
+    client.force_login(reviewer)
+    client.post(reverse("suggest_entry_add", args=[proposal.pk, "task"]),
+                {"text": "Train staff on new systems.", "version": "0"})
+    new_task = Suggestion.objects.get(kind=Suggestion.Kind.ADD_ENTRY)
+    client.force_login(owner)
+    response = client.post(reverse("suggestions_decide", args=[proposal.pk]),
+                           {"section": "item-nature_of_work", "decision": "accept"}, **HTMX)
+    assert saved(response)["message"] == "Accepted 6 suggestions."
+    assert statuses(new_task) == ["accepted"]
+    assert Task.objects.filter(text="Train staff on new systems.").exists()
+
+
 def test_it_accepts_everything_in_one_section_by_one_reviewer(client, proposal, many, reviewer, owner):
     client.force_login(owner)
     response = client.post(reverse("suggestions_decide", args=[proposal.pk]),
@@ -1176,6 +1244,19 @@ def test_it_escapes_a_script_in_a_suggested_replacement(client, proposal, task, 
     task.refresh_from_db()
     assert task.text == f"Analyze and {SCRIPT} clinical data to improve health systems."
     assert_escaped(html)
+
+
+def test_it_escapes_a_script_in_the_address_of_a_form(client, proposal, task, reviewer):
+    client.force_login(reviewer)
+    payload = '"><script>alert(1)</script>'
+    for htmx in (False, True):
+        response = send(client, "get", reverse("suggest_text", args=[proposal.pk]),
+                        {"path": f"task:{task.pk}", "anchor": payload}, htmx)
+        html = form_answer(response, htmx)
+        assert "<script>alert(1)" not in html
+        response = send(client, "get", reverse("thread_new", args=[proposal.pk]),
+                        {"path": f"task:{task.pk}", "quote": payload, "kind": payload}, htmx)
+        assert "<script>alert(1)" not in form_answer(response, htmx)
 
 
 def test_it_escapes_a_script_in_a_suggested_entry(client, proposal, task, reviewer, editor):
