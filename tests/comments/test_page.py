@@ -172,6 +172,14 @@ def test_it_shows_a_thread_on_the_whole_proposal_on_the_page(client, proposal, o
     assert "Is the whole proposal ready?" in html
 
 
+def test_it_says_a_thread_on_the_whole_proposal_is_about_the_whole_proposal(client, proposal, owner, reviewer):
+    """As the review list, the inbox and the mention e-mails say: not "the whole section"."""
+    thread = review.thread_start(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}",
+                                 text="Is the whole proposal ready?")
+    card = by_id(parse(get_page(client, proposal, owner)), f"thread-{thread.pk}")
+    assert card.xpath('string(.//p[contains(@class, "review-quote")])') == "On the whole proposal"
+
+
 def test_it_lists_a_thread_whose_entry_was_deleted_apart_with_its_quote(client, proposal, task, reviewer, owner):
     thread = on_span(proposal, reviewer, f"task:{task.pk}.text", task.text, "clinical data",
                      comment="Which data?")
