@@ -70,6 +70,8 @@ def _comments(thread: Thread, review, base: str) -> str:
 def _about_whole(path: str) -> str:
     if path.startswith("group:"):
         return "group"
+    if path.startswith("proposal:") and "." not in path:
+        return "proposal"
     if path.startswith(("narrative:", "proposal:")):
         return "section"
     return "entry"

@@ -8,6 +8,7 @@ the section of task:42 when the field itself is not shown apart."""
 from dataclasses import dataclass
 
 from comments.models import Suggestion, Thread
+from occupations.kinds import kind_for
 from occupations.outline import Block, Outline
 
 
@@ -52,6 +53,14 @@ def sections_of(outline: Outline) -> dict[str, Block]:
 def section_of(sections: dict[str, Block], path: str) -> Block | None:
     """The section of a thread's or suggestion's path: its own, else its object's."""
     return sections.get(path) or sections.get(_object_path(path))
+
+
+def section_of_suggestion(outline: Outline, sections: dict[str, Block], suggestion: Suggestion) -> Block | None:
+    """A suggested new entry is not in the document yet: it belongs to its kind's item."""
+    if suggestion.kind == Suggestion.Kind.ADD_ENTRY:
+        anchor = f"item-{kind_for(suggestion.entry_kind).item}"
+        return next((heading for heading in outline.contents if heading.anchor == anchor), None)
+    return section_of(sections, suggestion.path)
 
 
 def discussion_ids(suggestions) -> set[int]:
@@ -117,8 +126,8 @@ def section_counts(outline: Outline, threads, suggestions) -> dict[str, SectionC
     discussions = discussion_ids(suggestions)
     counts: dict[str, SectionCounts] = {}
 
-    def counts_for(path: str) -> SectionCounts | None:
-        heading = section_of(sections, path)
+    def counts_for(path: str, heading: Block | None = None) -> SectionCounts | None:
+        heading = heading or section_of(sections, path)
         if heading is None:
             return None
         return counts.setdefault(heading.anchor, SectionCounts())
@@ -137,7 +146,7 @@ def section_counts(outline: Outline, threads, suggestions) -> dict[str, SectionC
     for suggestion in suggestions:
         if suggestion.status != Suggestion.Status.OPEN or suggestion.is_detached:
             continue
-        section = counts_for(suggestion.path)
+        section = counts_for(suggestion.path, section_of_suggestion(outline, sections, suggestion))
         if section is not None:
             section.suggestions += 1
     return counts

@@ -129,6 +129,10 @@ def annotate_page(*, outline, membership) -> dict:
 
     def render_field(path: str, text: str, paragraphs: bool = False):
         threads_here, suggestions_here = marks.get(path, ((), ()))
+        # An outdated suggestion's offsets are from before the change: drawn, they would
+        # strike through other words. Its card still shows what it was.
+        suggestions_here = [item for item in suggestions_here
+                            if not item.is_outdated or text[item.start:item.end] == item.quote]
         return render_marked(text, threads=threads_here, suggestions=suggestions_here, paragraphs=paragraphs)
 
     base = reverse("proposal_detail", args=[proposal.pk])

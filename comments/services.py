@@ -316,7 +316,8 @@ def suggestions_from_edit(*, proposal: Proposal, by, path: str, base_text: str, 
     _require(proposal, by, access.COMMENT)
     obj, name = _text_field(proposal, path)
     current = getattr(obj, name)
-    new_text = clean_text(new_text)
+    # Both as stored: a browser posts line breaks as CRLF, in the hidden base text too.
+    base_text, new_text = clean_text(base_text), clean_text(new_text)
     _check_length(obj, name, new_text)
     changes = _changes(base_text, new_text)
     if not changes:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from comments import forms, services
+from comments import forms, overview, services
 from comments.models import Comment, Suggestion, Thread
 from occupations import access, members, selectors
 from occupations import forms as occupation_forms
@@ -53,6 +53,16 @@ def _about(proposal, path: str, quote: str = "") -> str:
     if prefix == "group":
         return "this group"
     return "this text"
+
+
+def _place(path: str) -> str:
+    """The id of the block on the page that shows a path: an entry's row for any of its
+    fields, a group's heading for its title, a section's or narrative's paragraph."""
+    object_path, _, name = path.partition(".")
+    prefix = object_path.split(":", 1)[0]
+    if prefix in KINDS_BY_KEY or prefix == "group" or not name:
+        return object_path.replace(":", "-")
+    return f"{object_path}-{name}".replace(":", "-")
 
 
 def _problem(error: ValidationError) -> str:
@@ -134,8 +144,9 @@ def comment_edit(request, pk: int, comment_id: int):
 def comment_delete(request, pk: int, comment_id: int):
     membership = _commenter(request, pk)
     comment = _comment(membership, comment_id)
+    path = comment.thread.path
     thread = services.comment_delete(comment=comment, by=request.user)
-    return document_saved(request, membership, f"thread-{thread.pk}" if thread else "",
+    return document_saved(request, membership, f"thread-{thread.pk}" if thread else _place(path),
                           message="Comment deleted.")
 
 
@@ -243,7 +254,7 @@ def suggest_text(request, pk: int):
             return document_saved(request, membership, f"suggestion-{made[0].pk}",
                                   message=f"{len(made)} change{'s' if len(made) != 1 else ''} suggested.")
     for item in fields:
-        item.setdefault("base", item["value"])
+        item["base"] = clean_text(item["base"]) if "base" in item else item["value"]
     return _form_answer(request, membership, "comments/_suggest_form.html", {
         "fields": fields, "path": path, "anchor": anchor, "errors": errors, "note": note,
         "about": _about(proposal, path),
@@ -353,10 +364,10 @@ def suggestion_decide(request, pk: int, suggestion_id: int, decision: str):
     try:
         if decision == "accept":
             services.suggestion_accept(suggestion=suggestion, by=request.user)
-            anchor, message = suggestion.path.split(".", 1)[0].replace(":", "-"), "Suggestion accepted."
+            anchor, message = _place(suggestion.path), "Suggestion accepted."
         elif decision == "reject":
             services.suggestion_reject(suggestion=suggestion, by=request.user)
-            message = "Suggestion rejected."
+            anchor, message = _place(suggestion.path), "Suggestion rejected."
         else:
             services.suggestion_rebase(suggestion=suggestion, by=request.user)
             message = "Suggestion moved onto the text as it is now: look at it again, then accept or reject it."
@@ -382,12 +393,10 @@ def suggestions_decide(request, pk: int):
     if author:
         chosen = [item for item in chosen if services.author_key(item) == author]
     if section:
-        from comments.overview import sections_of
-
-        sections = sections_of(selectors.proposal_page(proposal))
+        outline = selectors.proposal_page(proposal)
+        sections = overview.sections_of(outline)
         chosen = [item for item in chosen
-                  if (sections.get(item.path) or sections.get(item.path.split(".", 1)[0])) is not None
-                  and (sections.get(item.path) or sections.get(item.path.split(".", 1)[0])).anchor == section]
+                  if getattr(overview.section_of_suggestion(outline, sections, item), "anchor", None) == section]
     if not author and not section:
         raise Http404("Choose an author or a section.")
     result = services.suggestions_decide(suggestions=chosen, by=request.user, accept=decision == "accept")
