@@ -16,7 +16,6 @@ from occupations import services
 from occupations.entries import JobTitle, Task
 from occupations.kinds import kind_for
 from occupations.models import Membership
-from tests.conftest import make_user
 
 TEXT = "Analyze and interpret clinical data to improve health systems services."
 Role = Membership.Role
@@ -883,16 +882,11 @@ def _check_nothing_lost(proposal, task_pk, thread_pks):
         assert text[suggestion.start:suggestion.end] == suggestion.quote, (suggestion.quote, text)
 
 
-@pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, min_size=1, max_size=8))
-def test_it_never_loses_a_thread_whatever_the_order_of_edits(operations):
-    # Fresh people and a fresh proposal per example: function-scoped fixtures are not
-    # reset between hypothesis examples.
-    count = Membership.objects.count()
-    owner = make_user(f"owner-{count}")
-    editor = make_user(f"editor-{count}")
-    reviewer = make_user(f"reviewer-{count}")
+def test_it_never_loses_a_thread_whatever_the_order_of_edits(owner, editor, reviewer, operations):
+    # The people come from fixtures (made once for all examples); the proposal is made
+    # fresh in each example, since function-scoped fixtures are not reset between them.
     proposal = services.proposal_create(title="Any order", created_by=owner)
     services.membership_set(proposal=proposal, user=editor, role=Role.EDITOR, by=owner)
     services.membership_set(proposal=proposal, user=reviewer, role=Role.REVIEWER, by=owner)
