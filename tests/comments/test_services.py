@@ -96,6 +96,16 @@ def test_it_starts_a_thread_on_a_whole_entry(task, reviewer):
     assert thread.comments.get().text == "Is this a task or a work activity?"
 
 
+def test_it_starts_a_thread_on_the_whole_proposal_but_not_on_another(proposal, reviewer, owner):
+    thread = review.thread_start(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}",
+                                 text="Others?")
+    assert (fresh(thread).path, thread.start) == (f"proposal:{proposal.pk}", None)
+    other = services.proposal_create(title="Another proposal", created_by=owner)
+    with pytest.raises(ValidationError) as error:
+        review.thread_start(proposal=proposal, by=reviewer, path=f"proposal:{other.pk}", text="Others?")
+    assert code_of(error) == "gone"
+
+
 def test_it_starts_a_thread_on_a_point_when_only_start_is_given(task, reviewer):
     thread = review.thread_start(proposal=task.proposal, by=reviewer, path=path(task), text="Add more here",
                                  start=7)
@@ -525,6 +535,14 @@ def test_it_refuses_an_edit_of_words_someone_changed_meanwhile(task, reviewer, e
     assert not Suggestion.objects.exists()
 
 
+def test_it_takes_a_multi_line_edit_as_a_browser_posts_it(proposal, owner, reviewer):
+    text = "Analyze clinical data.\nReport to the board."
+    task = services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=text, by=owner)
+    made = from_edit(task, reviewer, base_text=text.replace("\n", "\r\n"),
+                     new_text=text.replace("\n", "\r\n").replace("clinical", "patient"))
+    assert [(s.quote, s.replacement, s.start) for s in made] == [("clinical", "patient", text.index("clinical"))]
+
+
 def test_it_refuses_an_edit_that_changes_nothing(task, reviewer):
     with pytest.raises(ValidationError) as error:
         from_edit(task, reviewer, TEXT + "  \t")
@@ -582,6 +600,62 @@ def test_it_keeps_other_threads_and_suggestions_on_their_words_when_one_is_accep
     review.suggestion_accept(suggestion=later, by=editor)
     review.suggestion_accept(suggestion=earlier, by=editor)
     assert text_of(task) == "Study and interpret clinical and claims data to improve health systems service lines."
+
+
+def test_it_refuses_accepting_a_suggestion_that_makes_the_text_too_long_after_another(task, reviewer, editor):
+    # Each suggestion fits the task's limit (5,000 characters) on its own; both together
+    # do not, and the second must not be applied beyond the limit an editor's own edit has.
+    first = suggest(task, reviewer, "Analyze", "A" * 2_600)
+    second = suggest(task, reviewer, "services", "S" * 2_600)
+    review.suggestion_accept(suggestion=first, by=editor)
+    after_first = text_of(task)
+    with pytest.raises(ValidationError) as error:
+        review.suggestion_accept(suggestion=second, by=editor)
+    assert code_of(error) == "too_long"
+    assert text_of(task) == after_first
+    assert len(after_first) <= 5_000
+    assert fresh(second).status == Suggestion.Status.OPEN
+
+
+def test_it_accepts_suggestions_on_a_groups_and_the_proposals_text(proposal, owner, reviewer, editor):
+    group = services.group_create(proposal=proposal, level="broad", title="Clinical Health IT", by=owner,
+                                  definition="Apply informatics to clinical care.")
+    proposal = services.object_update(proposal, values={"introduction": "This proposal asks for a new minor group."},
+                                      base_version=proposal.version, by=owner)
+    on_group = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"group:{group.pk}.definition",
+                                         start=6, end=17, quote="informatics", replacement="health informatics")
+    on_proposal = review.suggestion_replace(proposal=proposal, by=reviewer,
+                                            path=f"proposal:{proposal.pk}.introduction", start=24, end=41,
+                                            quote="a new minor group", replacement="two new occupations")
+    review.suggestion_accept(suggestion=on_group, by=editor)
+    review.suggestion_accept(suggestion=on_proposal, by=editor)
+    group.refresh_from_db()
+    proposal.refresh_from_db()
+    assert group.definition == "Apply health informatics to clinical care."
+    assert proposal.introduction == "This proposal asks for two new occupations."
+
+
+def test_it_keeps_a_thread_off_words_inserted_right_after_it(task, reviewer, editor):
+    thread = comment_on(task, reviewer, quote="clinical data")
+    at = TEXT.index(" to improve")
+    insertion = review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
+                                          quote="", replacement=" and claims records")
+    review.suggestion_accept(suggestion=insertion, by=editor)
+    text = text_of(task)
+    assert text == TEXT.replace("clinical data", "clinical data and claims records")
+    thread = fresh(thread)
+    assert (thread.quote, text[thread.start:thread.end], thread.is_detached) == (
+        "clinical data", "clinical data", False)
+
+
+def test_it_detaches_a_thread_on_words_an_accepted_suggestion_replaced_and_keeps_it(task, reviewer, editor):
+    thread = comment_on(task, reviewer, quote="clinical data", text="Which data?")
+    accepted = suggest(task, editor, "clinical data", "EHR extracts")
+    review.suggestion_accept(suggestion=accepted, by=editor)
+    thread = fresh(thread)
+    assert thread.is_detached
+    assert thread.original_quote == "clinical data"
+    assert thread.comments.get().text == "Which data?"
 
 
 def test_it_refuses_an_outdated_suggestion(task, reviewer, editor):
@@ -650,6 +724,27 @@ def test_it_creates_a_suggested_entry_of_the_whole_proposal(proposal, reviewer, 
     assert (title.title, title.group, title.proposal) == ("Clinical Informaticist", None, proposal)
 
 
+def test_it_refuses_a_suggested_entry_whose_group_is_gone(proposal, reviewer, editor, owner):
+    group = services.group_create(proposal=proposal, level="broad", title="Clinical Health IT", by=owner)
+    suggestion = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task", group=group,
+                                             values={"text": "Train staff in the EHR."})
+    services.object_delete(group, by=editor)
+    with pytest.raises(ValidationError) as error:
+        review.suggestion_accept(suggestion=suggestion, by=editor)
+    assert code_of(error) == "gone"
+    assert not Task.objects.exists()
+    assert fresh(suggestion).status == Suggestion.Status.OPEN
+
+
+def test_it_keeps_a_suggested_entry_open_when_its_values_are_refused(proposal, reviewer, editor):
+    suggestion = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="job_title",
+                                             values={"title": "T" * 301})
+    with pytest.raises(ValidationError):
+        review.suggestion_accept(suggestion=suggestion, by=editor)
+    assert not JobTitle.objects.exists()
+    assert fresh(suggestion).status == Suggestion.Status.OPEN
+
+
 def test_it_deletes_a_suggested_removal_and_detaches_the_entrys_threads(task, reviewer, editor):
     span_thread = comment_on(task, reviewer)
     whole = review.thread_start(proposal=task.proposal, by=reviewer, path=path(task, ""), text="Needs to be both?")
@@ -675,6 +770,16 @@ def test_it_refuses_accepting_the_removal_of_an_entry_already_gone(task, reviewe
     with pytest.raises(ValidationError) as error:
         review.suggestion_accept(suggestion=removal, by=editor)
     assert code_of(error) == "gone"
+
+
+def test_it_refuses_a_removal_from_an_observer_or_of_an_entry_that_is_gone(task, observer, reviewer):
+    with pytest.raises(PermissionDenied):
+        review.suggestion_remove_entry(proposal=task.proposal, by=observer, path=path(task))
+    for bad_path in ("task:999999", "nonsense:1"):
+        with pytest.raises(ValidationError) as error:
+            review.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=bad_path)
+        assert code_of(error) == "gone"
+    assert not Suggestion.objects.exists()
 
 
 # suggestion_reject ----------------------------------------------------------------------
@@ -732,6 +837,22 @@ def test_it_rebases_an_outdated_suggestion_onto_its_words_and_then_accepts_it(ta
     assert text_of(task) == now.replace("clinical data", "patient data")
 
 
+def test_it_rebases_an_outdated_insertion_next_to_the_words_it_was_made_beside(task, reviewer, editor):
+    at = TEXT.index(" to improve")  # right after "clinical data"
+    insertion = review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
+                                          quote="", replacement=" and claims")
+    now = "Collect, analyze and interpret clinical data, to improve health systems services."
+    edit(task, now, editor)  # a comma typed right where the insertion goes, and words before it
+    assert fresh(insertion).is_outdated
+    review.suggestion_rebase(suggestion=fresh(insertion), by=editor)
+    insertion = fresh(insertion)
+    assert not insertion.is_outdated
+    assert now[:insertion.start].endswith("interpret clinical data"), now[:insertion.start]
+    review.suggestion_accept(suggestion=insertion, by=editor)
+    assert text_of(task) == ("Collect, analyze and interpret clinical data and claims, to improve health "
+                             "systems services.")
+
+
 def test_it_refuses_rebasing_a_suggestion_whose_words_are_gone(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     edit(task, "Improve health systems services.", editor)
@@ -774,6 +895,21 @@ def test_it_accepts_all_suggestions_made_in_one_suggest_mode_edit(task, reviewer
     result = review.suggestions_decide(suggestions=made, by=editor, accept=True)
     assert result.skipped == []
     assert text_of(task) == new
+
+
+def test_it_accepts_all_of_one_authors_suggestions_on_the_proposals_own_text(proposal, owner, reviewer, editor):
+    intro = "This proposal asks for a new minor group in major group 29-0000."
+    proposal = services.object_update(proposal, values={"introduction": intro}, base_version=proposal.version,
+                                      by=owner)
+    made = [
+        review.suggestion_replace(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}.introduction",
+                                  quote=quote, replacement=replacement, **span(quote, intro))
+        for quote, replacement in (("a new minor group", "two new occupations"), ("29-0000", "29-0000 (Healthcare)"))
+    ]
+    result = review.suggestions_decide(suggestions=made, by=editor, accept=True)
+    assert [(s.quote, message) for s, message in result.skipped] == []
+    proposal.refresh_from_db()
+    assert proposal.introduction == "This proposal asks for two new occupations in major group 29-0000 (Healthcare)."
 
 
 def test_it_skips_and_reports_outdated_suggestions_when_deciding_many(task, reviewer, editor):
