@@ -420,9 +420,10 @@ def _open(suggestion: Suggestion) -> Suggestion:
 def suggestion_accept(*, suggestion: Suggestion, by):
     """Apply the suggestion through the proposal's own write path. An outdated one, or one
     whose words are no longer where it says, is refused: it must be re-based first."""
-    proposal = suggestion.proposal
-    _require(proposal, by, access.WRITE)
+    _require(suggestion.proposal, by, access.WRITE)
     suggestion = _open(suggestion)
+    # As it is now: a proposal held in memory may predate the suggestions accepted before.
+    proposal = Proposal.objects.get(pk=suggestion.proposal_id)
     author = suggestion.author_label
     if suggestion.kind == Suggestion.Kind.ADD_ENTRY:
         kind = kind_for(suggestion.entry_kind)
@@ -448,9 +449,10 @@ def suggestion_accept(*, suggestion: Suggestion, by):
             "The text under this suggestion has changed since it was made. Re-base it onto the "
             "text as it is now, or reject it.", code="outdated",
         )
+    new = text[:suggestion.start] + suggestion.replacement + text[suggestion.end:]
+    _check_length(obj, name, new)  # others accepted before it may have made the text longer
     # Decided first: the anchors that follow the change leave decided suggestions alone.
     _decide(suggestion, by, Suggestion.Status.ACCEPTED)
-    new = text[:suggestion.start] + suggestion.replacement + text[suggestion.end:]
     try:
         return services.object_update(obj, values={name: new}, base_version=obj.version, by=by,
                                       reason=f"Accepted a suggestion by {author}")
@@ -479,9 +481,12 @@ def suggestion_rebase(*, suggestion: Suggestion, by) -> Suggestion:
     suggestion = _open(suggestion)
     if suggestion.kind != Suggestion.Kind.REPLACE:
         raise ValidationError("Only a change of text can be re-based.", code="kind")
-    text = _field_text(suggestion.proposal, suggestion.path)
-    found = anchor_for_quote(text, suggestion.quote, near=suggestion.start or 0,
-                             prefix=suggestion.prefix, suffix=suggestion.suffix)
+    text = _field_text(Proposal.objects.get(pk=suggestion.proposal_id), suggestion.path)
+    if suggestion.quote:
+        found = anchor_for_quote(text, suggestion.quote, near=suggestion.start or 0,
+                                 prefix=suggestion.prefix, suffix=suggestion.suffix)
+    else:
+        found = _insertion_point(text, suggestion)
     if found.detached:
         raise ValidationError(
             "The words this suggestion changes are no longer in the text. Reject it, or make the "
@@ -491,6 +496,33 @@ def suggestion_rebase(*, suggestion: Suggestion, by) -> Suggestion:
     suggestion.is_outdated = False
     suggestion.save(update_fields=["start", "end", "quote", "prefix", "suffix", "is_outdated"])
     return suggestion
+
+
+def _insertion_point(text: str, suggestion: Suggestion) -> Anchor:
+    """An insertion has no words of its own to look for: it goes where the words it was
+    made between still are (both, else the ones before, else the ones after)."""
+    before, after = suggestion.prefix[-16:], suggestion.suffix[:16]
+    near = suggestion.start or 0
+    candidates = []
+    if before or after:
+        for needle, offset in ((before + after, len(before)), (before, len(before)), (after, 0)):
+            if not needle:
+                continue
+            spots = [index for index in _occurrences(text, needle)]
+            if spots:
+                candidates = [spot + offset for spot in spots]
+                break
+    if not candidates:
+        return Anchor(start=0, end=0, quote="", detached=True)
+    point = min(candidates, key=lambda spot: abs(spot - near))
+    return anchor_at(text, point, point)
+
+
+def _occurrences(text: str, needle: str):
+    index = text.find(needle)
+    while index != -1:
+        yield index
+        index = text.find(needle, index + 1)
 
 
 @dataclass

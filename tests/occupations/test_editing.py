@@ -333,7 +333,7 @@ def test_it_shows_readers_no_edit_controls(client, proposal, task, member_of, ro
     client.force_login(member_of(role))
     html = client.get(reverse("proposal_detail", args=[proposal.pk])).content.decode()
     assert "Analyze and interpret data." in html
-    for control in (">Edit<", "Move up", ">Delete<", "Add…", "/edit/", "/entries/"):
+    for control in (">Edit<", "Move up", ">Delete<", "Add…", "/edit/", f'"/proposals/{proposal.pk}/entries/'):
         assert control not in html
     # A reviewer comments and suggests instead; an observer only reads.
     assert (">Suggest edit<" in html and ">Comment<" in html) == (role == "reviewer")
