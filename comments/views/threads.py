@@ -150,22 +150,24 @@ def comment_delete(request, pk: int, comment_id: int):
                           message="Comment deleted.")
 
 
+def _resolution(request, pk: int, thread_id: int, *, resolved: bool):
+    membership = access.membership_for(request.user, pk, access.READ)
+    thread = _thread(membership, thread_id)
+    services.thread_resolve(thread=thread, by=request.user, resolved=resolved)
+    return document_saved(request, membership, f"thread-{thread.pk}",
+                          message="Resolved." if resolved else "Reopened.")
+
+
 @login_required
 @require_POST
 def thread_resolve(request, pk: int, thread_id: int):
-    membership = access.membership_for(request.user, pk, access.READ)
-    thread = _thread(membership, thread_id)
-    services.thread_resolve(thread=thread, by=request.user, resolved=True)
-    return document_saved(request, membership, f"thread-{thread.pk}", message="Resolved.")
+    return _resolution(request, pk, thread_id, resolved=True)
 
 
 @login_required
 @require_POST
 def thread_reopen(request, pk: int, thread_id: int):
-    membership = access.membership_for(request.user, pk, access.READ)
-    thread = _thread(membership, thread_id)
-    services.thread_resolve(thread=thread, by=request.user, resolved=False)
-    return document_saved(request, membership, f"thread-{thread.pk}", message="Reopened.")
+    return _resolution(request, pk, thread_id, resolved=False)
 
 
 @login_required
