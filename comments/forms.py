@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from comments.models import Thread
@@ -38,11 +39,10 @@ class ThreadForm(SpanFields):
                                       help_text="For an action item: who is to do it.")
     text = _comment_field()
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        users = [member.user for member in members]
-        self.fields["assignee"].queryset = type(users[0]).objects.filter(pk__in=[u.pk for u in users]) \
-            if users else self.fields["assignee"].queryset
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            proposal_memberships__proposal=proposal).order_by("first_name", "last_name", "username")
         self.fields["assignee"].label_from_instance = display_name
 
     def clean(self):
@@ -71,8 +71,3 @@ class SpanSuggestionForm(SpanFields):
     def clean_replacement(self):
         # Kept as typed: the service cleans it, and keeps a space typed at either edge.
         return self.data.get(self.add_prefix("replacement"), "")
-
-
-class ActionForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, required=False, label="Assigned to")
-    is_done = forms.BooleanField(required=False, label="Done")

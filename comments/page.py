@@ -83,14 +83,11 @@ def annotate_page(*, outline, membership) -> dict:
     )
     by_path, lists = _blocks_by_path(outline)
     marks = defaultdict(lambda: ([], []))  # field path -> (threads, suggestions) with spans
-    placed = defaultdict(list)  # id(block) -> the block's notes, in order
 
     def place(item, path: str) -> bool:
         block = by_path.get(path) or by_path.get(path.split(".", 1)[0])
         if block is None:
             return False
-        if not block.notes:
-            block.notes = placed[id(block)]
         block.notes.append(item)
         return True
 
@@ -102,7 +99,6 @@ def annotate_page(*, outline, membership) -> dict:
             group_id = int(suggestion.path.split(":")[1]) if suggestion.path.startswith("group:") else None
             block = lists.get((suggestion.entry_kind, group_id)) or _item_heading(outline, suggestion.entry_kind)
             if block is not None:
-                block.notes = block.notes or placed[id(block)]
                 block.notes.append(suggestion)
             else:
                 review.detached.append(suggestion)

@@ -118,3 +118,20 @@ def log_in(page, username: str, password: str = PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="My proposals").wait_for()
+
+
+def make_team(members, task_texts):
+    """A proposal coordinated by Cora, with these members ((username, role, first name),
+    each "<First> Tester") and tasks: (proposal, {username or "coordinator": user}, tasks)."""
+    from occupations.kinds import kind_for
+
+    User = get_user_model()
+    coordinator = User.objects.create_user("cora", password=PASSWORD, first_name="Cora", last_name="Lead")
+    proposal = services.proposal_create(title="Health Informatics Occupations", created_by=coordinator)
+    people = {"coordinator": coordinator}
+    for username, role, first in members:
+        people[username] = User.objects.create_user(username, password=PASSWORD, first_name=first, last_name="Tester")
+        services.membership_set(proposal=proposal, user=people[username], role=role, by=coordinator)
+    tasks = [services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=text, by=coordinator)
+             for text in task_texts]
+    return proposal, people, tasks

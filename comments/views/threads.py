@@ -75,9 +75,8 @@ def _problem(error: ValidationError) -> str:
 def thread_new(request, pk: int):
     membership = _commenter(request, pk)
     proposal = membership.proposal
-    people = members.members_of(proposal)
     form = forms.ThreadForm(request.POST or None, initial=request.GET.dict() if request.method == "GET" else None,
-                            members=people)
+                            proposal=proposal)
     form.auto_id = f"new-thread-{secrets.token_hex(3)}-%s"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -387,9 +386,8 @@ def suggestions_decide(request, pk: int):
     decision = request.POST.get("decision")
     if decision not in ("accept", "reject"):
         raise Http404("No such decision.")
-    chosen = [suggestion for suggestion in Suggestion.objects.filter(proposal=proposal,
-                                                                     status=Suggestion.Status.OPEN)
-              .select_related("created_by")]
+    chosen = list(Suggestion.objects.filter(proposal=proposal, status=Suggestion.Status.OPEN)
+                  .select_related("created_by"))
     author = request.POST.get("author", "")
     section = request.POST.get("section", "")
     if author:

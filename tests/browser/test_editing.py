@@ -3,41 +3,24 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from occupations import services
-from occupations.kinds import kind_for
 from occupations.entries import Task
 from occupations.models import OccupationGroup
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import log_in, make_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-User = get_user_model()
-
-
 @pytest.fixture
 def team(transactional_db):
-    coordinator = User.objects.create_user("cora", password=PASSWORD, first_name="Cora", last_name="Lead")
-    proposal = services.proposal_create(title="Health Informatics Occupations", created_by=coordinator)
-    people = {"coordinator": coordinator}
-    for username, role, first in (("eli", "editor", "Eli"), ("edna", "editor", "Edna"), ("rita", "reviewer", "Rita")):
-        people[username] = User.objects.create_user(username, password=PASSWORD, first_name=first, last_name="Tester")
-        services.membership_set(proposal=proposal, user=people[username], role=role, by=coordinator)
-    tasks = [
-        services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=text, by=coordinator)
-        for text in ("Analyze and interpret data.", "Design informatics solutions.", "Train clinical staff.")
-    ]
-    return proposal, people, tasks
-
+    return make_team((("eli", "editor", "Eli"), ("edna", "editor", "Edna"), ("rita", "reviewer", "Rita")),
+                     ("Analyze and interpret data.", "Design informatics solutions.", "Train clinical staff."))
 
 def text_field(form):
     return form.get_by_role("textbox", name=re.compile(r"^Text\*?$"))
 
-
 def title_field(form):
     return form.get_by_role("textbox", name=re.compile(r"^Title\*?$"))
-
 
 def open_proposal(new_page, username, proposal):
     page = new_page()
@@ -45,10 +28,8 @@ def open_proposal(new_page, username, proposal):
     page.goto(f"/proposals/{proposal.pk}/")
     return page
 
-
 def task_texts(page):
     return page.locator('li[data-path^="task:"] > span[data-field$=".text"]').all_inner_texts()
-
 
 def start_editing(page, task):
     item = page.locator(f"#task-{task.pk}")
@@ -57,7 +38,6 @@ def start_editing(page, task):
     form = page.get_by_role("form", name="Edit task")
     text_field(form).wait_for()
     return form
-
 
 def test_it_lets_an_editor_edit_a_task_in_place_and_keeps_it_after_reload(team, new_page):
     proposal, _, tasks = team
@@ -71,7 +51,6 @@ def test_it_lets_an_editor_edit_a_task_in_place_and_keeps_it_after_reload(team, 
     page.reload()
     assert task_texts(page)[0] == "Analyze and interpret clinical data."
 
-
 def test_it_cancels_an_edit_and_shows_the_text_as_it_was(team, new_page):
     proposal, _, tasks = team
     page = open_proposal(new_page, "eli", proposal)
@@ -80,7 +59,6 @@ def test_it_cancels_an_edit_and_shows_the_text_as_it_was(team, new_page):
     form.get_by_role("link", name="Cancel").click()
     page.locator(f"#task-{tasks[1].pk}").get_by_text("Design informatics solutions.").wait_for()
     assert Task.objects.get(pk=tasks[1].pk).text == "Design informatics solutions."
-
 
 def test_it_adds_an_entry_below_another_and_reorders_entries(team, new_page):
     proposal, _, tasks = team
@@ -106,7 +84,6 @@ def test_it_adds_an_entry_below_another_and_reorders_entries(team, new_page):
     page.reload()
     assert task_texts(page) == expected
 
-
 def test_it_deletes_an_entry_and_undoes_it(team, new_page):
     proposal, _, tasks = team
     page = open_proposal(new_page, "eli", proposal)
@@ -118,7 +95,6 @@ def test_it_deletes_an_entry_and_undoes_it(team, new_page):
     page.get_by_role("button", name="Undo").click()
     page.locator(f"#task-{tasks[2].pk}").wait_for()
     assert task_texts(page)[-1] == "Train clinical staff."
-
 
 def test_it_shows_a_code_error_and_saves_once_the_code_is_fixed(team, new_page):
     proposal, people, _ = team
@@ -141,7 +117,6 @@ def test_it_shows_a_code_error_and_saves_once_the_code_is_fixed(team, new_page):
     form.get_by_role("button", name="Save").click()
     page.get_by_role("table").get_by_role("cell", name="29-9000").wait_for()
     assert OccupationGroup.objects.get(proposal=proposal, code="29-9000").title == "Health Information Technology"
-
 
 def test_it_keeps_two_editors_from_overwriting_each_other(team, new_page):
     proposal, _, tasks = team
@@ -169,7 +144,6 @@ def test_it_keeps_two_editors_from_overwriting_each_other(team, new_page):
     saved = Task.objects.get(pk=tasks[0].pk)
     assert (saved.text, saved.version) == ("Collect, analyze and interpret clinical data.", 3)
 
-
 def test_it_keeps_what_is_typed_in_one_form_when_another_is_saved(team, new_page):
     proposal, _, tasks = team
     page = open_proposal(new_page, "eli", proposal)
@@ -186,7 +160,6 @@ def test_it_keeps_what_is_typed_in_one_form_when_another_is_saved(team, new_page
     assert still_open.count() == 1
     assert text_field(still_open).input_value() == "Half-written change, not saved yet"
 
-
 def test_it_shows_a_reviewer_no_edit_controls(team, new_page):
     proposal, _, tasks = team
     page = open_proposal(new_page, "rita", proposal)
@@ -198,7 +171,6 @@ def test_it_shows_a_reviewer_no_edit_controls(team, new_page):
     for name in ("Move up", "Move down", "Delete", "Save"):
         assert document.get_by_role("button", name=name, exact=True).count() == 0
     assert document.locator("summary", has_text="Add…").count() == 0
-
 
 def test_it_edits_without_javascript_through_plain_forms(team, browser, live_server):
     proposal, _, tasks = team
@@ -217,7 +189,6 @@ def test_it_edits_without_javascript_through_plain_forms(team, browser, live_ser
     finally:
         context.close()
 
-
 def test_it_keeps_the_typed_text_and_says_why_when_a_save_fails(team, new_page):
     proposal, _, tasks = team
     page = open_proposal(new_page, "eli", proposal)
@@ -228,7 +199,6 @@ def test_it_keeps_the_typed_text_and_says_why_when_a_save_fails(team, new_page):
     form.get_by_role("alert").filter(has_text="You have been logged out").wait_for()
     assert text_field(form).input_value() == "A long careful rewrite that must not be lost."
     assert Task.objects.get(pk=tasks[0].pk).text == "Analyze and interpret data."
-
 
 def test_it_writes_a_proposal_from_an_empty_one(team, new_page):
     """Each kind of part an editor needs: the proposal's own text, the classification, a
@@ -297,7 +267,6 @@ def test_it_writes_a_proposal_from_an_empty_one(team, new_page):
     assert (task.text, task.group) == ("Analyze and interpret data to improve health systems services.", minor)
     assert page.get_by_text("Consensus on tasks performed for an informatics occupation.").is_visible()
     assert page.get_by_role("cell", name="434,292").is_visible()
-
 
 def test_it_reorders_by_drag_and_drop(team, new_page):
     proposal, _, tasks = team

@@ -5,43 +5,26 @@ with the other threads still on their words."""
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from comments import services as review
 from comments.models import Suggestion, Thread
-from occupations import services
 from occupations.entries import Task
-from occupations.kinds import kind_for
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import log_in, make_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-User = get_user_model()
-
-
 @pytest.fixture
 def team(transactional_db):
-    coordinator = User.objects.create_user("cora", password=PASSWORD, first_name="Cora", last_name="Lead")
-    proposal = services.proposal_create(title="Health Informatics Occupations", created_by=coordinator)
-    people = {"coordinator": coordinator}
-    for username, role, first in (("eli", "editor", "Eli"), ("rita", "reviewer", "Rita"), ("otto", "observer", "Otto")):
-        people[username] = User.objects.create_user(username, password=PASSWORD, first_name=first, last_name="Tester")
-        services.membership_set(proposal=proposal, user=people[username], role=role, by=coordinator)
-    tasks = [
-        services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=text, by=coordinator)
-        for text in ("Analyze and interpret data to improve health systems.",
-                     "Design informatics solutions for clinical teams.")
-    ]
-    return proposal, people, tasks
-
+    return make_team((("eli", "editor", "Eli"), ("rita", "reviewer", "Rita"), ("otto", "observer", "Otto")),
+                     ("Analyze and interpret data to improve health systems.",
+                      "Design informatics solutions for clinical teams."))
 
 def open_proposal(new_page, username, proposal):
     page = new_page()
     log_in(page, username)
     page.goto(f"/proposals/{proposal.pk}/")
     return page
-
 
 def select_words(page, path: str, words: str):
     """Select words in a field the way a mouse would leave them, then let go."""
@@ -60,7 +43,6 @@ def select_words(page, path: str, words: str):
         }""",
         [path, words],
     )
-
 
 def test_it_comments_on_selected_words_replies_and_resolves(team, new_page):
     proposal, people, tasks = team
@@ -105,7 +87,6 @@ def test_it_comments_on_selected_words_replies_and_resolves(team, new_page):
     thread.refresh_from_db()
     assert (thread.status, thread.resolved_by) == ("resolved", people["rita"])
 
-
 def test_it_suggests_a_change_and_an_editor_accepts_it(team, new_page):
     proposal, people, tasks = team
     task = tasks[1]
@@ -141,7 +122,6 @@ def test_it_suggests_a_change_and_an_editor_accepts_it(team, new_page):
     saved = Task.objects.get(pk=task.pk)
     assert (saved.text, saved.version) == ("Design and evaluate informatics solutions for clinical teams.", 2)
     assert saved.history.first().history_change_reason == "Accepted a suggestion by Rita Tester"
-
 
 def test_it_suggests_by_selecting_words_and_shows_observers_no_tools(team, new_page):
     proposal, people, tasks = team
