@@ -2,7 +2,14 @@ from django.apps import AppConfig
 
 
 class DocumentsConfig(AppConfig):
-    """The Word round trip: export and import of reviewed files (to come)."""
+    """The Word round trip: export of the submission document and the review copy
+    (import of reviewed files to come)."""
 
     name = "documents"
     verbose_name = "Word documents"
+
+    def ready(self):
+        from documents.views import annotate_page
+        from occupations import annotations
+
+        annotations.register(annotate_page)
