@@ -69,7 +69,7 @@ def _comments(thread: Thread, review, base: str) -> str:
 
 def _about_whole(path: str) -> str:
     if path.startswith("group:"):
-        return "group"
+        return "text" if "." in path else "group"
     if path.startswith("proposal:") and "." not in path:
         return "proposal"
     if path.startswith(("narrative:", "proposal:")):

@@ -167,7 +167,9 @@ def _form_place(block) -> str:
 def tools_html(block, *, base: str) -> str:
     """Comment and suggest, for one block. Formatted here rather than by an included
     template: a long proposal has a thousand of these (see entry_actions)."""
-    path = block.path or block.text_path
+    # A paragraph is about its field (proposal:1.background), not its object: the
+    # proposal's sections share one object, and a group's definition is not its heading.
+    path = block.text_path if block.kind == "paragraph" else block.path or block.text_path
     if not path:
         return ""
     target = escape(path)

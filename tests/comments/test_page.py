@@ -147,6 +147,24 @@ def test_it_puts_a_thread_on_a_proposal_section_beside_that_section(client, prop
     assert position(doc, by_id(doc, "background")) < position(doc, margin) < position(doc, by_id(doc, "classification"))
 
 
+def test_it_offers_a_comment_on_a_whole_section_about_that_section_not_the_proposal(client, proposal, owner,
+                                                                                   reviewer):
+    """The sections share one object (the proposal): a section's Comment tool names its
+    field, so the thread goes beside the section and not beside the title."""
+    proposal = services.object_update(proposal, values={"background": "The 2028 revision adds health IT."},
+                                      base_version=proposal.version, by=owner)
+    doc = parse(get_page(client, proposal, reviewer))
+    section = by_id(doc, f"proposal-{proposal.pk}-background")
+    [link] = section.xpath('.//a[text()="Comment"]')
+    assert link.get("href").endswith(f"threads/new/?path=proposal:{proposal.pk}.background")
+    thread = review.thread_start(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}.background",
+                                 text="Say which revision.")
+    doc = parse(get_page(client, proposal, owner))
+    margin = by_id(doc, f"proposal-{proposal.pk}-background").getprevious()
+    assert [card.get("id") for card in margin.xpath("./article")] == [f"thread-{thread.pk}"]
+    assert "On the whole section" in margin.text_content()
+
+
 def test_it_puts_a_thread_on_a_narrative_beside_the_narrative(client, proposal, owner, reviewer):
     narrative = services.narrative_set(proposal=proposal, item="nature_of_work", by=owner,
                                        text="Workers manage health information systems.\nThey also teach.")
