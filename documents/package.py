@@ -63,11 +63,12 @@ def stream_zip(parts: Iterable[tuple[str, Iterable[bytes]]]) -> Iterator[bytes]:
                     if size >= CHUNK:
                         entry.write(b"".join(pending))
                         pending, size = [], 0
-                        if len(pipe.buffer) >= CHUNK:
+                        if pipe.buffer:
                             yield pipe.take()
                 if pending:
                     entry.write(b"".join(pending))
-            if len(pipe.buffer) >= CHUNK:
+            # Each finished part goes out at once: the download starts with the first.
+            if pipe.buffer:
                 yield pipe.take()
     yield pipe.take()
 
