@@ -9,7 +9,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Word documents"
 
     def ready(self):
+        from documents import benchmark
         from documents.views import annotate_page
-        from occupations import annotations
+        from occupations import annotations, benchmarks
 
         annotations.register(annotate_page)
+        benchmarks.register("export", benchmark.section, benchmark.arguments)

@@ -1,5 +1,7 @@
 """Prints how long the server takes to render a proposal's page, for generated proposals
-of several sizes. Everything it creates is rolled back."""
+of several sizes, then the sections other apps registered (occupations/benchmarks.py: the
+Word export, say). `--only page,export` picks sections. Everything it creates is rolled
+back."""
 
 import statistics
 import time
@@ -12,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from occupations import services
+from occupations import benchmarks, services
 from occupations.sample import fill_proposal
 
 
@@ -21,32 +23,62 @@ class _Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Measure the proposal page's server time for generated proposals of 10, 100 and 1,000 entries."
+    help = ("Measure the proposal page's server time for generated proposals of 10, 100 and 1,000 entries, "
+            "then what other apps registered (the Word export).")
+
+    def sections(self) -> dict:
+        """The sections other apps registered. A command built on this one (benchmark_review)
+        measures its own page only, unless it overrides this."""
+        return benchmarks.registered() if type(self) is Command else {}
 
     def add_arguments(self, parser):
-        parser.add_argument("--sizes", default="10,100,1000", help="Entry counts, comma-separated.")
-        parser.add_argument("--repeat", type=int, default=5, help="Requests per size; the median is shown.")
+        parser.add_argument("--sizes", default="10,100,1000", help="Entry counts of the page table, comma-separated.")
+        parser.add_argument("--repeat", type=int, default=5,
+                            help="Runs per size (requests, exports); the median is shown.")
+        names = ["page", *self.sections()]
+        parser.add_argument("--only", default=",".join(names),
+                            help=f"Sections to run, comma-separated (default all: {', '.join(names)}).")
+        for section in self.sections().values():
+            if section.arguments is not None:
+                section.arguments(parser)
 
-    def handle(self, *args, sizes, repeat, **options):
+    def handle(self, *args, sizes, repeat, only, **options):
         try:
             sizes = [int(size) for size in sizes.split(",")]
         except ValueError:
             raise CommandError(f"--sizes takes whole numbers separated by commas, not {sizes!r}.") from None
+        sections = self.sections()
+        chosen = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = [name for name in chosen if name != "page" and name not in sections]
+        if unknown or not chosen:
+            raise CommandError(f"--only takes section names from: {', '.join(['page', *sections])} "
+                               f"(not {only!r}).")
+        if repeat < 1:
+            raise CommandError("--repeat takes a whole number of runs, at least 1.")
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("This database has unapplied migrations: run `python manage.py migrate` first.")
-        self.stdout.write(f"Proposal page, server time over {repeat} requests (database: {connection.vendor})")
-        self.stdout.write(f"{'entries':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'queries':>8} {'KiB':>7}")
         try:
             with transaction.atomic():
                 user = get_user_model().objects.create_user(username="benchmark-coordinator")
-                client = Client(SERVER_NAME="localhost")
-                client.force_login(user)
-                for size in sizes:
-                    self.measure(client, user, size, repeat)
+                for index, name in enumerate(dict.fromkeys(chosen)):
+                    if index:
+                        self.stdout.write("")
+                    if name == "page":
+                        self.page_table(user, sizes, repeat)
+                    else:
+                        sections[name].function(self, user=user, repeat=repeat, **options)
                 raise _Rollback
         except _Rollback:
             pass
+
+    def page_table(self, user, sizes, repeat):
+        self.stdout.write(f"Proposal page, server time over {repeat} requests (database: {connection.vendor})")
+        self.stdout.write(f"{'entries':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'queries':>8} {'KiB':>7}")
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        for size in sizes:
+            self.measure(client, user, size, repeat)
 
     def measure(self, client, user, size, repeat):
         proposal = services.proposal_create(title=f"Benchmark {size}", created_by=user)
