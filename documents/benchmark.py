@@ -4,7 +4,8 @@ proposals, beside two references that write the same paragraphs with python-docx
 Per size: our export split into "read" (the outline and the review placement: the
 queries) and "write" (turning them into the .docx's bytes, consumed as a stream), the
 medians of --repeat runs; peak memory of one more run under tracemalloc (separate, since
-tracing slows everything down); the file's size. The references get every paragraph text
+tracing slows everything down; it sees Python's allocations, not libxml2's, so it misses
+the references' lxml trees); the file's size. The references get every paragraph text
 the export writes (headings, sections' lines, entries' fields joined " — ", each table
 cell as a paragraph), already read, and write them without comments, bookmarks or tables:
 
@@ -219,3 +220,5 @@ def section(command, *, user, repeat, export_sizes=(100, 1000, 5000), **options)
             f"{ours_peak:>8.1f} {size_bytes / 1024:>6.0f} | {naive_seconds * 1000:>8.1f} {naive_peak:>6.1f} | "
             f"{floor_seconds * 1000:>8.1f} {floor_peak:>6.1f} | {write / floor_seconds:>11.2f}"
         )
+    command.stdout.write("MiB: tracemalloc's peak, which counts Python's allocations only: lxml's trees (libxml2) "
+                         "are not in it, so the references' figures are lower bounds.")
