@@ -198,13 +198,18 @@ def _without_blank_lines(paras: list[Para]) -> list[Para]:
         return paras
     kept: list[Para] = []
     carried: list[str] = []
+    after_change = False
     for para in paras:
-        if para.keep:
+        # A blank line right after a tracked paragraph break stays: without it, accepting
+        # or rejecting that break would join the wrong paragraphs.
+        if para.keep or after_change:
+            after_change = bool(para.mark)
             para.parts[:0] = carried
             carried = []
             kept.append(para)
         else:
             carried += para.events()
+            after_change = False
     if not kept:
         para = Para()
         para.parts = carried

@@ -65,7 +65,7 @@ class Placement:
 
 def _field_paths(block) -> list[str]:
     paths = [item.path for item in block.fields]
-    if block.text_path:
+    if block.text_path and block.kind != "heading":
         paths.append(block.text_path)
     return paths
 
@@ -94,7 +94,7 @@ def _thread_messages(thread, lead: str = "") -> list[Message]:
         if details:
             prefix += f" ({', '.join(details)})"
     if lead:
-        prefix = f"{lead} {prefix.lower()}".strip() if prefix else lead
+        prefix = f"{lead} ({prefix.lower()})" if prefix else lead
     if prefix:
         messages[0].paragraphs[0] = f"{prefix}: {messages[0].paragraphs[0]}"
     return messages
@@ -137,7 +137,10 @@ def _blocks_by_path(outline) -> tuple[dict, dict, dict]:
     kind in each scope (by choice too); each item's heading."""
     by_path, lists, headings = {}, {}, {}
     for block in outline.walk():
-        for path in (block.path, block.text_path, *(item.path for item in block.fields)):
+        # A group's title is written in the classification table, where the groups are
+        # listed together; its heading further on shows it as it stands.
+        text_path = "" if block.kind == "heading" else block.text_path
+        for path in (block.path, text_path, *(item.path for item in block.fields)):
             if path and path not in by_path:
                 by_path[path] = block
         if block.kind in ("list", "table") and block.entry_kind is not None and block.rows:
@@ -205,7 +208,9 @@ class _Placer:
             self.placement.unplaced.append((suggestion.original_quote, _described(suggestion, "its text is gone")))
             return
         start, end = suggestion.start, suggestion.end
-        if start is None or text[start:end] != suggestion.quote:
+        # Outdated: its words changed underneath it (an insertion has no words to compare),
+        # so it cannot be accepted as it stands, in the application or in Word.
+        if start is None or suggestion.is_outdated or text[start:end] != suggestion.quote:
             self.whole(suggestion.path, _described(suggestion, "the words have changed since"), "")
             return
         if id(block) in self.placement.removals:
@@ -250,7 +255,7 @@ def review_placement(outline, *, include_resolved: bool = False) -> Placement:
 
     def discussion_of(suggestion) -> WordThread | None:
         thread = by_pk.get(suggestion.thread_id)
-        messages = _thread_messages(thread, lead="On the suggested change:") if thread is not None else []
+        messages = _thread_messages(thread, lead="On the suggested change") if thread is not None else []
         return WordThread(messages=messages) if messages else None
 
     # Removals first: a change of words inside an entry suggested for removal is said in
