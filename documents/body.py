@@ -19,7 +19,7 @@ SECTION = (
     "</w:sectPr>"
 )
 CELL_SPACING = '<w:spacing w:before="40" w:after="40"/>'
-NARROW_COLUMNS = {"Code": 1100, "Number": 1300, "Year": 900, "Level": 2300}
+NARROW_COLUMNS = {"Code": 1300, "Number": 1300, "Year": 900, "Level": 2300}
 
 
 class Lines:
@@ -137,6 +137,12 @@ class BodyWriter:
             if (block.kind == "heading" and block.level == 1 and not block.path
                     and (following is None or following.kind == "heading" and following.level == 1)):
                 continue
+            # A group with nothing written under it is a row of the table already; a
+            # heading of its own would only stand empty.
+            if (block.kind == "heading" and block.path.startswith("group:") and block.text_path
+                    and not (following is not None and following.path == block.path)
+                    and not self._whole(block)):
+                continue
             kept.append(block)
         return kept
 
@@ -178,10 +184,8 @@ class BodyWriter:
         lines = Lines(self.ids)
         self._open(lines, block)
         style = f"Heading{block.level}"
-        if block.text_path and block.obj is not None:  # a group of the classification
-            if block.obj.code:
-                lines.text(f"{block.obj.code} ")
-            self._field(lines, block.text_path, block.obj.title)
+        if block.text_path and block.obj is not None:  # a group: its title is written in the table
+            lines.text(f"{block.obj.code} {block.obj.title}".strip())
         else:
             lines.text(f"{block.number} {block.text}".strip())
         self._close(lines, block)
@@ -224,9 +228,9 @@ class BodyWriter:
         removal = self.placement.removals.get(id(entry))
         lines = Lines(self.ids)
         self._open(lines, entry)
-        several = len(entry.fields) > 1
         shown = [item for index, item in enumerate(entry.fields)
                  if index == 0 or item.value or self._has_marks(item.path)]
+        several = len(shown) > 1  # a name in bold only when a description follows it
         for index, item in enumerate(shown):
             if index:
                 lines.text(" — ", removal=removal)
@@ -272,7 +276,10 @@ class BodyWriter:
             cells = []
             for index, cell in enumerate(row.cells):
                 lines = Lines(self.ids)
-                lines.text(cell or "—")  # a code not yet assigned
+                if index == 2 and row.text_path:
+                    self._field(lines, row.text_path, row.text)
+                else:
+                    lines.text(cell or "—")  # a code not yet assigned
                 indent = f'<w:ind w:left="{row.level * 240}"/>' if index == 2 and row.level else ""
                 cells.append(lines.xml(ppr=CELL_SPACING + indent))
             rows.append(("", cells))

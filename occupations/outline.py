@@ -176,6 +176,8 @@ def _classification_blocks(proposal: Proposal, groups: list[OccupationGroup]) ->
                 obj=group,
                 anchor=f"classification-row-{group.pk}",
                 cells=[group.get_level_display(), group.code, group.title],
+                text=group.title,
+                text_path=f"group:{group.pk}.title",
             )
             for group in groups
         ],

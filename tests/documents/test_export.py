@@ -70,19 +70,39 @@ def entries_of(proposal):
             yield kind, entry
 
 
+def _written_under(block) -> bool:
+    """A group's heading is written when something is written under it (its other titles,
+    its definition); every group is a row of the classification table anyway."""
+    group = block.obj
+    return bool(group.title_options.strip() or group.definition.strip())
+
+
 def test_it_writes_the_headings_of_the_outline_in_its_order_and_levels(full):
     outline = proposal_outline(full)
     expected = [(f"Heading {block.level}", f"{block.number} {block.text}".strip())
-                for block in outline.blocks if block.kind == "heading"]
+                for block in outline.blocks if block.kind == "heading"
+                and not (block.path.startswith("group:") and not _written_under(block))]
+    assert ("Heading 3", "29-9011 Clinical Informatics Specialists") in expected
+    assert ("Heading 2", "29-0000 Healthcare") not in expected
     document = export(full).python_docx
     found = [(paragraph.style.name, paragraph.text) for paragraph in document.paragraphs
              if paragraph.style.name.startswith("Heading")]
     assert found == expected
-    assert ("Heading 2", "29-9000 Health IT") in found and ("Heading 3", "29-9011 Clinical Informatics Specialists") in found
+    assert ("Heading 3", "29-9011 Clinical Informatics Specialists") in found
+    assert ("Heading 2", "29-9000 Health IT") not in found  # nothing written under it
     assert [text for style, text in found if style == "Heading 1"] == [
         "Introduction", "Goals", "Background", "Proposed classification",
         "Input requested by the SOC Policy Committee",
     ]
+
+
+def test_it_writes_each_groups_title_bookmarked_in_the_classification_table(full):
+    document = export(full)
+    groups = proposal_outline(full).groups
+    for group in groups:
+        name = name_for_path(f"group:{group.pk}.title")
+        assert document.bookmarks()[name] == group.title
+        assert enclosing(bookmark_start(document.document, name), "w:tbl") is not None
 
 
 def test_it_opens_with_the_title_and_what_the_document_is(full):
