@@ -289,7 +289,6 @@ class BodyWriter:
         removal = self.placement.removals.get(id(entry))
         kind = entry.entry_kind
         cells = []
-        whole = self._whole(entry)
         extra = [item for item in entry.fields[1:]
                  if item.name not in kind.columns and (item.value or self._has_marks(item.path))]
         items = entry.cell_items

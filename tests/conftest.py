@@ -18,6 +18,12 @@ def make_user(username: str):
     return user
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests make many users; a quick hasher keeps them quick (real ones stay slow)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner(db):
     """The coordinator who created the proposal."""

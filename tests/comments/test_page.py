@@ -68,11 +68,6 @@ def suggest(proposal, by, path, text, quote, replacement):
                                      end=start + len(quote), replacement=replacement, quote=quote)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Many users per test; a quick hasher keeps hundreds of view tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 @pytest.fixture
 def task(proposal, owner):
     return services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=TASK_TEXT, by=owner)

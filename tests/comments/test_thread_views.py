@@ -98,11 +98,6 @@ def span_of(text, quote):
     return {"start": start, "end": start + len(quote), "quote": quote}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Many users per test; a quick hasher keeps hundreds of view tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 @pytest.fixture
 def task(proposal, owner):
     return services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=TASK_TEXT, by=owner)

@@ -28,12 +28,6 @@ SECTION_FIELDS = ("introduction", "meeting_goals", "background", "committee_inpu
                   "definition")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users are made for every test; their passwords need not be slow to check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def export(proposal, **options) -> Docx:
     return Docx(export_docx(Proposal.objects.get(pk=proposal.pk), **options).read())
 

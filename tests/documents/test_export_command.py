@@ -14,11 +14,6 @@ from tests.documents.docx_reading import Docx
 TEXT = "Analyze and interpret clinical data to improve health systems services."
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def task(proposal, owner):
     return services.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=TEXT, by=owner)

@@ -32,12 +32,6 @@ RETIRE = "Retire paper charts from the archive"
 AUDIT = "Audit access to patient records"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users are made for every test; their passwords need not be slow to check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def export(proposal, **options) -> Docx:
     return Docx(export_docx(Proposal.objects.get(pk=proposal.pk), review=True, **options).read())
 
