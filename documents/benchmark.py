@@ -159,6 +159,20 @@ def _ours(proposal):
     return read, write, size, len(read_queries), len(write_queries)
 
 
+def _first_byte(client, proposal) -> tuple[float, float]:
+    """Through the view, as a browser gets it: seconds to the first bytes, and to the last."""
+    from django.urls import reverse
+
+    started = time.perf_counter()
+    response = client.get(reverse("export_word", args=[proposal.pk]), {"copy": "review"})
+    chunks = iter(response.streaming_content)
+    next(chunks)
+    first = time.perf_counter() - started
+    for _ in chunks:
+        pass
+    return first, time.perf_counter() - started
+
+
 def _peak(function, *args) -> float:
     """Peak memory of one call, in MiB."""
     tracemalloc.start()
@@ -186,7 +200,7 @@ def _median_seconds(function, *args, repeat: int) -> float:
 
 HEADER = (f"{'entries':>8} {'paras':>6} {'threads':>7} {'read ms':>8} {'write ms':>9} {'queries':>7} "
           f"{'peak MiB':>8} {'KiB':>6} | {'naive ms':>8} {'MiB':>6} | {'floor ms':>8} {'MiB':>6} | "
-          f"{'write/floor':>11}")
+          f"{'write/floor':>11} | {'1st byte ms':>11} {'last ms':>8}")
 
 
 def section(command, *, user, repeat, export_sizes=(100, 1000, 5000), **options) -> None:
@@ -194,7 +208,11 @@ def section(command, *, user, repeat, export_sizes=(100, 1000, 5000), **options)
     from occupations.outline import proposal_outline
     from occupations.sample import fill_proposal
 
+    from django.test import Client
+
     sizes = list(export_sizes)
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
     command.stdout.write(
         f"Word export, review copy with one thread and a reply per {THREADS_EVERY} entries: median of {repeat} "
         f"run(s), peak memory from one more (database: {connection.vendor})")
@@ -212,13 +230,19 @@ def section(command, *, user, repeat, export_sizes=(100, 1000, 5000), **options)
         queries = f"{runs[-1][3]}+{runs[-1][4]}"
         naive_seconds = _median_seconds(naive, texts, repeat=repeat)
         floor_seconds = _median_seconds(floor, texts, repeat=repeat)
+        served = [_first_byte(client, proposal) for _ in range(repeat)]
+        first_byte = statistics.median(run[0] for run in served)
+        last_byte = statistics.median(run[1] for run in served)
         ours_peak = _peak(_ours_streamed, proposal)
         naive_peak = _peak(naive, texts)
         floor_peak = _peak(floor, texts)
         command.stdout.write(
             f"{size:>8} {len(texts):>6} {threads:>7} {read * 1000:>8.1f} {write * 1000:>9.1f} {queries:>7} "
             f"{ours_peak:>8.1f} {size_bytes / 1024:>6.0f} | {naive_seconds * 1000:>8.1f} {naive_peak:>6.1f} | "
-            f"{floor_seconds * 1000:>8.1f} {floor_peak:>6.1f} | {write / floor_seconds:>11.2f}"
+            f"{floor_seconds * 1000:>8.1f} {floor_peak:>6.1f} | {write / floor_seconds:>11.2f} | "
+            f"{first_byte * 1000:>11.1f} {last_byte * 1000:>8.1f}"
         )
+    command.stdout.write("1st byte / last: the download through the view (review copy), from the request to its "
+                         "first and last bytes.")
     command.stdout.write("MiB: tracemalloc's peak, which counts Python's allocations only: lxml's trees (libxml2) "
                          "are not in it, so the references' figures are lower bounds.")

@@ -36,9 +36,9 @@ def test_it_measures_the_word_export_beside_python_docx_and_leaves_nothing_behin
     assert "Word export, review copy" in out
     header = next(line for line in out.splitlines() if line.split()[:1] == ["entries"])
     for column in ("paras", "threads", "read ms", "write ms", "queries", "peak MiB", "KiB", "naive ms",
-                   "floor ms", "write/floor"):
+                   "floor ms", "write/floor", "1st byte ms", "last ms"):
         assert column in header
-    [[ours, naive, floor, ratio]] = _export_rows(out)
+    [[ours, naive, floor, ratio, served]] = _export_rows(out)
     entries, paras, threads, read, write, queries, peak, kib = ours
     assert (entries, threads) == ("20", "4")  # one thread per five entries
     assert int(paras) > 20
@@ -47,6 +47,8 @@ def test_it_measures_the_word_export_beside_python_docx_and_leaves_nothing_behin
     assert int(read_queries) > 0 and write_queries == "0"  # everything is read before writing starts
     assert all(float(value) > 0 for value in naive + floor)
     assert abs(float(ratio[0]) - float(write) / float(floor[0])) <= 0.02 + 0.1 / float(floor[0])
+    first_byte, last_byte = served
+    assert 0 < float(first_byte) <= float(last_byte)
     assert not Proposal.objects.exists()
     assert not get_user_model().objects.filter(username="benchmark-coordinator").exists()
 
