@@ -46,6 +46,12 @@ def _last_change(outline, placement) -> object:
     return max(moments)
 
 
+# The names of the custom properties the import reads back.
+PROPOSAL_PROPERTY = "SOC Proposal Studio proposal"
+COPY_PROPERTY = "SOC Proposal Studio copy"
+AS_OF_PROPERTY = "SOC Proposal Studio text as of"
+
+
 def export_filename(proposal, *, review: bool) -> str:
     return f"{proposal.slug}{'-review-copy' if review else ''}.docx"
 
@@ -66,6 +72,14 @@ def export_docx(proposal, *, review: bool = False, include_resolved: bool = Fals
         description="Review copy" if review else "Submission document",
     )
 
+    custom = package.custom_properties({
+        PROPOSAL_PROPERTY: f"{proposal.pk} {proposal.slug}",
+        COPY_PROPERTY: "review" if review else "submission",
+        # The text as it was then is in each object's history: what a reviewer changed
+        # without Track Changes is found against it.
+        AS_OF_PROPERTY: date(modified),
+    })
+
     def body() -> Iterator[bytes]:
         yield package.DOCUMENT_OPEN.encode()
         for chunk in writer.chunks(review_note=note):
@@ -82,6 +96,7 @@ def export_docx(proposal, *, review: bool = False, include_resolved: bool = Fals
         yield "_rels/.rels", [package.package_relationships()]
         yield "docProps/core.xml", [core]
         yield "docProps/app.xml", [package.app_properties()]
+        yield "docProps/custom.xml", [custom]
         yield "word/document.xml", body()
         yield "word/_rels/document.xml.rels", [package.document_relationships(review)]
         yield "word/settings.xml", [package.settings(review)]

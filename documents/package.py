@@ -80,6 +80,7 @@ def content_types(review: bool) -> bytes:
         "/word/footer1.xml": FOOTER[1],
         "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
         "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+        "/docProps/custom.xml": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
     }
     overrides.update({f"/{name}": content for name, (_, content) in TEMPLATE_PARTS.items()})
     if review:
@@ -104,6 +105,7 @@ def package_relationships() -> bytes:
         ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
          "docProps/core.xml"),
         ("rId3", f"{REL}/extended-properties", "docProps/app.xml"),
+        ("rId4", f"{REL}/custom-properties", "docProps/custom.xml"),
     ])
 
 
@@ -129,6 +131,22 @@ def core_properties(*, title: str, author: str, subject: str, revision: int, cre
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{modified}</dcterms:modified>'
         "</cp:coreProperties>"
     ).encode()
+
+
+CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+
+
+def custom_properties(values: dict[str, str]) -> bytes:
+    """Properties that say where the file came from (File > Properties > Custom in Word),
+    so that a reviewed copy can be matched to its proposal and to the text it was made from."""
+    rows = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name)}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(values.items(), start=2)
+    )
+    return (f'{DECLARATION}<Properties xmlns="{CUSTOM_PROPERTIES}" '
+            f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{rows}</Properties>'
+            ).encode()
 
 
 def app_properties() -> bytes:

@@ -188,6 +188,24 @@ def test_it_fills_the_documents_properties(full, owner, member_of):
     assert properties.subject == "2028 SOC"
 
 
+def test_it_says_which_proposal_and_which_text_it_was_made_from(full):
+    """Custom properties, which Word and LibreOffice keep: the import matches a reviewed
+    copy to its proposal, and finds the text as it was exported in the history."""
+    from documents.export import AS_OF_PROPERTY, COPY_PROPERTY, PROPOSAL_PROPERTY
+
+    def custom(docx):
+        root = docx.xml("docProps/custom.xml")
+        ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+        return {item.get("name"): item[0].text for item in root.iter(f"{ns}property")}
+
+    properties = custom(export(full))
+    assert properties[PROPOSAL_PROPERTY] == f"{full.pk} {full.slug}"
+    assert properties[COPY_PROPERTY] == "submission"
+    latest = max(kind.model.objects.filter(proposal=full).latest("updated_at").updated_at for kind in ENTRY_KINDS)
+    assert properties[AS_OF_PROPERTY] >= latest.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert custom(export(full, review=True))[COPY_PROPERTY] == "review"
+
+
 def test_it_is_a_word_2013_document_without_track_changes(full):
     settings = export(full).settings()
     modes = [setting.get(w("w:val")) for setting in settings.iter(w("w:compatSetting"))
