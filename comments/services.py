@@ -319,7 +319,7 @@ def suggestions_from_edit(*, proposal: Proposal, by, path: str, base_text: str, 
     # Both as stored: a browser posts line breaks as CRLF, in the hidden base text too.
     base_text, new_text = clean_text(base_text), clean_text(new_text)
     _check_length(obj, name, new_text)
-    changes = _changes(base_text, new_text)
+    changes = changed_runs(base_text, new_text)
     if not changes:
         raise ValidationError("Nothing was changed, so there is nothing to suggest.", code="unchanged")
     made = []
@@ -342,7 +342,7 @@ def suggestions_from_edit(*, proposal: Proposal, by, path: str, base_text: str, 
     return made
 
 
-def _changes(old: str, new: str) -> list[tuple[int, int, str]]:
+def changed_runs(old: str, new: str) -> list[tuple[int, int, str]]:
     """(start, end, replacement) over old for each run of changed words."""
     changes, offset, current = [], 0, None
     for piece in word_diff(old, new):

@@ -182,6 +182,12 @@ class BodyWriter:
 
     def _heading(self, block) -> str:
         lines = Lines(self.ids)
+        # A heading that stands for an object (a group, an item's narrative not yet
+        # written) is bookmarked with its path: a comment a reviewer puts on it comes back
+        # to that object.
+        number = self.ids.next_bookmark() if block.path else 0
+        if number:
+            lines.add(f'<w:bookmarkStart w:id="{number}" w:name="{name_for_path(block.path)}"/>')
         self._open(lines, block)
         style = f"Heading{block.level}"
         if block.text_path and block.obj is not None:  # a group: its title is written in the table
@@ -189,6 +195,8 @@ class BodyWriter:
         else:
             lines.text(f"{block.number} {block.text}".strip())
         self._close(lines, block)
+        if number:
+            lines.add(f'<w:bookmarkEnd w:id="{number}"/>')
         return lines.xml(style)
 
     def _paragraph(self, block) -> str:
