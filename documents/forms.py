@@ -26,3 +26,17 @@ class ExportForm(forms.Form):
         if data.get("copy") != self.Copy.REVIEW:
             data["resolved"] = False
         return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Reviewed Word file (.docx)",
+        help_text="A copy exported from this proposal, reviewed in Word, LibreOffice or Google Docs. Up to 20 MB.",
+        error_messages={"required": "Choose the reviewed Word file to import.",
+                        "empty": "The file is empty."},
+    )
+    text_matching = forms.BooleanField(
+        label="Match by text only", required=False,
+        help_text="Only for a file that is not an export of this proposal: its paragraphs are matched to "
+                  "the proposal's text instead of by the bookmarks the export writes.",
+    )

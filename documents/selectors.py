@@ -22,3 +22,11 @@ def review_counts(proposal) -> ReviewCounts:
     )
     suggestions = Suggestion.objects.filter(proposal=proposal, status=Suggestion.Status.OPEN).count()
     return ReviewCounts(threads["open"], threads["resolved"], suggestions)
+
+
+def imports_of(proposal) -> list:
+    """The proposal's imports of reviewed files, newest first, with who uploaded them."""
+    from documents.models import ReviewImport
+
+    return list(ReviewImport.objects.filter(proposal=proposal).select_related("uploaded_by")
+                .defer("data").order_by("-created_at", "-id"))

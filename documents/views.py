@@ -1,15 +1,21 @@
 """Export to Word: a page to choose the copy, and the download itself, streamed. Every
 member may export (a Word copy is another way of reading); outsiders get 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
+from documents import services
 from documents.export import export_docx
-from documents.forms import ExportForm
-from documents.selectors import review_counts
+from documents.forms import ExportForm, ImportForm
+from documents.models import ReviewImport
+from documents.selectors import imports_of, review_counts
+from documents.upload import MAX_BYTES
 from occupations import access
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -17,7 +23,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def annotate_page(*, outline, membership) -> dict:
     """The proposal page's tool bar links here (registered with occupations.annotations)."""
-    return {"proposal_tools": [("Export to Word", reverse("export_page", args=[outline.proposal.pk]))]}
+    tools = [("Export to Word", reverse("export_page", args=[outline.proposal.pk]))]
+    if access.role_allows(membership.role, access.WRITE):
+        tools.append(("Import reviewed Word files", reverse("import_page", args=[outline.proposal.pk])))
+    return {"proposal_tools": tools}
 
 
 def _export_page(request, membership, form, status=200):
@@ -48,3 +57,92 @@ def export_word(request, pk: int):
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _import_page(request, membership, form, status=200, *, insist: bool = False):
+    return render(request, "documents/import.html", {
+        "proposal": membership.proposal,
+        "form": form,
+        "imports": imports_of(membership.proposal),
+        "insist": insist,
+        "limit_mb": MAX_BYTES // (1024 * 1024),
+    }, status=status)
+
+
+def _preview(request, membership, review_import, plan, status=200):
+    return render(request, "documents/import_preview.html", {
+        "proposal": membership.proposal,
+        "review_import": review_import,
+        "plan": plan,
+    }, status=status)
+
+
+@login_required
+def import_page(request, pk: int):
+    """Upload a reviewed file: its preview comes back, and nothing changes until Apply."""
+    membership = access.membership_for(request.user, pk, access.WRITE)
+    if request.method != "POST":
+        return _import_page(request, membership, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, membership, form, status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_BYTES:
+        form.add_error("file", ValidationError(
+            f"This file is {upload.size / 1024 / 1024:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB limit.",
+            code="too_large"))
+        return _import_page(request, membership, form, status=400)
+    try:
+        review_import, plan = services.review_import_preview(
+            proposal=membership.proposal, by=request.user, data=upload.read(), name=upload.name,
+            text_matching=form.cleaned_data["text_matching"])
+    except ValidationError as error:
+        form.add_error("file", error)
+        return _import_page(request, membership, form, status=400, insist=error.code == "other_proposal")
+    return _preview(request, membership, review_import, plan)
+
+
+def _import_of(membership, import_id: int) -> ReviewImport:
+    return get_object_or_404(ReviewImport, pk=import_id, proposal=membership.proposal)
+
+
+@login_required
+def import_preview(request, pk: int, import_id: int):
+    membership = access.membership_for(request.user, pk, access.WRITE)
+    review_import = _import_of(membership, import_id)
+    if review_import.status != ReviewImport.Status.PREVIEWED:
+        messages.info(request, f"{review_import.file_name} was {review_import.get_status_display().lower()}.")
+        return redirect("import_page", pk=pk)
+    return _preview(request, membership, review_import, services.review_import_plan(review_import))
+
+
+@login_required
+@require_POST
+def import_apply(request, pk: int, import_id: int):
+    membership = access.membership_for(request.user, pk, access.WRITE)
+    review_import = _import_of(membership, import_id)
+    try:
+        review_import = services.review_import_apply(review_import=review_import, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("import_page", pk=pk)
+    made = review_import.summary
+    messages.success(request, (
+        f"Imported {review_import.file_name}: {made['suggestions']} suggestion{'s' * (made['suggestions'] != 1)}, "
+        f"{made['threads']} thread{'s' * (made['threads'] != 1)}, {made['replies']} "
+        f"repl{'ies' if made['replies'] != 1 else 'y'}, {made['resolved']} resolved."))
+    return redirect("proposal_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int, import_id: int):
+    membership = access.membership_for(request.user, pk, access.WRITE)
+    review_import = _import_of(membership, import_id)
+    try:
+        services.review_import_cancel(review_import=review_import, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.info(request, f"Cancelled: nothing from {review_import.file_name} was imported.")
+    return redirect("import_page", pk=pk)

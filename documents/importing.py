@@ -1,0 +1,438 @@
+"""Plan the import of a reviewed Word file: what it adds to the proposal, before anything
+is created. The plan is what the preview shows and what applying creates.
+
+A field comes back by its bookmark. Its text in the file (before tracked changes) is
+compared with its text as exported (from the history): what differs was edited without
+Track Changes and becomes suggestions too. Tracked changes and comments are offsets in
+the file's text; they are carried onto the text as it is now the way the review layer
+carries anchors through an edit (a suggestion only while its words are untouched, a
+thread to its words wherever they went)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from django.core.exceptions import ValidationError
+
+from comments.anchoring import anchor_at, map_exactly, reanchor
+from comments.models import Suggestion, Thread
+from comments.overview import section_of, sections_of
+from comments.services import changed_runs
+from documents.baseline import member_for_name, members_by_name, texts_as_of
+from documents.export import AS_OF_PROPERTY, PROPOSAL_PROPERTY
+from documents.reading import read_review
+from occupations.kinds import KINDS_BY_KEY
+from occupations.members import display_name
+from occupations.outline import proposal_outline
+
+# Our own words in the comments of a review copy: recognised when they come back.
+_KIND_PREFIXES = ("Question: ", "Question (", "Action item: ", "Action item (", "On the suggested change")
+_DESCRIBED = "Suggested change ("
+
+
+@dataclass
+class Person:
+    name: str  # as the file gives it
+    user: object | None  # the member it stands for, if any
+
+    @property
+    def label(self) -> str:
+        return display_name(self.user) if self.user is not None else self.name or "Unknown reviewer"
+
+
+@dataclass
+class Message:
+    author: Person
+    date: datetime | None
+    text: str
+
+
+@dataclass
+class Planned:
+    """One thing the import creates. kind: a Suggestion.Kind value, "thread", "reply" (to
+    a thread already in the proposal) or "resolve" (such a thread)."""
+
+    kind: str
+    path: str
+    section: str
+    author: Person
+    date: datetime | None
+    start: int | None = None
+    end: int | None = None
+    quote: str = ""
+    replacement: str = ""
+    messages: list[Message] = field(default_factory=list)  # a thread's comments, first to last
+    resolved: bool = False
+    thread: Thread | None = None  # for a reply or a resolve
+    entry_kind: str = ""
+    entry_values: dict = field(default_factory=dict)
+    untracked: bool = False  # found by comparing texts: the reviewer had Track Changes off
+
+
+@dataclass
+class Unmatched:
+    section: str
+    text: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    proposal: object
+    items: list[Planned] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    recognized: int = 0  # threads, replies and suggestions the file brought back unchanged
+    text_matching: bool = False
+
+    def by_section(self) -> list[tuple[str, list, list]]:
+        """(section, planned, unmatched) in the order they were found."""
+        order, planned, unmatched = [], {}, {}
+        for item in self.items:
+            if item.section not in planned:
+                order.append(item.section)
+            planned.setdefault(item.section, []).append(item)
+        for item in self.unmatched:
+            if item.section not in planned and item.section not in unmatched:
+                order.append(item.section)
+            unmatched.setdefault(item.section, []).append(item)
+        return [(section, planned.get(section, []), unmatched.get(section, [])) for section in order]
+
+    @property
+    def people(self) -> list[str]:
+        return sorted({item.author.label for item in self.items})
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _source(reading, proposal) -> tuple[bool, datetime | None]:
+    """Whether the file is an export of this proposal, and the time its text is from."""
+    origin = reading.properties.get(PROPOSAL_PROPERTY, "")
+    pk = origin.split(" ", 1)[0]
+    return pk == str(proposal.pk), _parse_date(reading.properties.get(AS_OF_PROPERTY, ""))
+
+
+def _written(text: str, path: str) -> str:
+    """A field as the export wrote it: a section's blank lines are not written."""
+    if "\n" not in text:
+        return text
+    return "\n".join(line for line in text.split("\n") if line.strip())
+
+
+def _own_words(text: str) -> bool:
+    return text.startswith(_DESCRIBED)
+
+
+def _strip_kind(text: str) -> str:
+    """A comment's text without the kind the export put before it ("Question: …")."""
+    for prefix in _KIND_PREFIXES:
+        if text.startswith(prefix):
+            return text.split(": ", 1)[1] if ": " in text else text
+    return text
+
+
+class _Planner:
+    def __init__(self, proposal, reading, *, text_matching: bool):
+        self.proposal = proposal
+        self.reading = reading
+        self.plan = Plan(proposal=proposal, text_matching=text_matching)
+        self.outline = proposal_outline(proposal)
+        self.sections = sections_of(self.outline)
+        self.current = {}
+        for block in self.outline.walk():
+            for item in block.fields:
+                if isinstance(item.value, str):
+                    self.current[item.path] = item.value
+            if block.text_path and block.kind != "heading":
+                self.current[block.text_path] = block.text
+        self.members = members_by_name(proposal)
+        self.people: dict[str, Person] = {}
+        self.as_of: datetime | None = None
+        self.threads = list(Thread.objects.filter(proposal=proposal).prefetch_related("comments"))
+        self.suggestions = list(Suggestion.objects.filter(proposal=proposal))
+        self.blocks = {block.path: block for block in self.outline.walk() if block.kind == "entry" and block.path}
+        # Untracked edits carry no author: they are the last person's who saved the file.
+        self.editor = self._person(reading.properties.get("lastModifiedBy", "")
+                                   or reading.properties.get("creator", ""))
+
+    def _person(self, name: str) -> Person:
+        if name not in self.people:
+            self.people[name] = Person(name=name, user=member_for_name(self.members, name))
+        return self.people[name]
+
+    def _section(self, path: str) -> str:
+        heading = section_of(self.sections, path)
+        return f"{heading.number} {heading.text}".strip() if heading is not None else "Title"
+
+    # --- suggestions ------------------------------------------------------------------
+
+    def _known_suggestion(self, path: str, quote: str, replacement: str) -> bool:
+        return any(item.path == path and item.quote == quote and item.replacement == replacement
+                   and item.kind == Suggestion.Kind.REPLACE for item in self.suggestions)
+
+    def _suggest(self, path: str, base: str, now: str, start: int, end: int, replacement: str,
+                 author: Person, date, untracked: bool = False) -> None:
+        anchor = anchor_at(base, start, end)
+        if base != now:
+            anchor = map_exactly(anchor, base, now)
+        if anchor is None:
+            self.plan.unmatched.append(Unmatched(
+                self._section(path), f"“{base[start:end]}” → “{replacement}”",
+                "the words were changed in the proposal since the export"))
+            return
+        if self._known_suggestion(path, anchor.quote, replacement):
+            self.plan.recognized += 1
+            return
+        self.plan.items.append(Planned(
+            kind=Suggestion.Kind.REPLACE, path=path, section=self._section(path), author=author, date=date,
+            start=anchor.start, end=anchor.end, quote=anchor.quote, replacement=replacement, untracked=untracked))
+
+    # --- the fields ---------------------------------------------------------------------
+
+    def field(self, path: str, found, exported: dict) -> None:
+        if "." not in path:
+            return  # a heading's bookmark: it places comments, it has no text of its own
+        if path not in self.current:
+            self.plan.unmatched.append(Unmatched(self._section(path), found.original[:200],
+                                                 "it is no longer in the proposal"))
+            return
+        now = self.current[path]
+        was = _written(exported.get(path, now), path)
+        original = found.original
+        # Untracked edits: the file's text before its tracked changes is not what was exported.
+        untracked = changed_runs(was, original) if original != was else []
+        for start, end, replacement in untracked:
+            self._suggest(path, was, now, start, end, replacement, self.editor, None, untracked=True)
+        if found.removed and path.split(":", 1)[0] in KINDS_BY_KEY:
+            change = found.changes[0] if found.changes else None
+            author = self._person(change.author) if change is not None else self.editor
+            object_path = path.split(".", 1)[0]
+            if not any(item.path == object_path and item.kind == Suggestion.Kind.REMOVE_ENTRY
+                       for item in self.plan.items):
+                self.removal(object_path, author, change.date if change else None)
+            return
+        for change in found.changes:
+            start, end = self._to_exported(was, original, change.start, change.end)
+            if start is None:
+                continue
+            self._suggest(path, was, now, start, end, change.text, self._person(change.author), change.date)
+
+    # --- entries added and removed ----------------------------------------------------
+
+    def removal(self, object_path: str, author: Person, date, untracked: bool = False) -> None:
+        if any(item.kind == Suggestion.Kind.REMOVE_ENTRY and item.path == object_path
+               and item.status == Suggestion.Status.OPEN for item in self.suggestions):
+            self.plan.recognized += 1
+            return
+        self.plan.items.append(Planned(kind=Suggestion.Kind.REMOVE_ENTRY, path=object_path,
+                                       section=self._section(object_path), author=author, date=date,
+                                       quote=self._entry_text(object_path), untracked=untracked))
+
+    def _entry_text(self, object_path: str) -> str:
+        block = self.blocks.get(object_path)
+        return str(block.lead.value) if block is not None and block.lead is not None else ""
+
+    def addition(self, paragraph, neighbour_path: str, author: Person, date, untracked: bool) -> None:
+        """A new paragraph in a list: a new entry of its neighbour's kind, in its scope."""
+        object_path = neighbour_path.split(".", 1)[0]
+        kind = KINDS_BY_KEY.get(object_path.split(":", 1)[0])
+        block = self.blocks.get(object_path)
+        text = paragraph.accepted.strip()
+        for ending in (" (may)",):
+            text = text.removesuffix(ending)
+        if kind is None or block is None or not text:
+            self.plan.unmatched.append(Unmatched(self._section(neighbour_path), paragraph.accepted,
+                                                 "a new paragraph that is not in a list of entries"))
+            return
+        parts = text.split(" — ", len(kind.text_fields) - 1)
+        values = dict(zip(kind.text_fields, parts))
+        if kind.group_by:
+            values[kind.group_by] = getattr(block.obj, kind.group_by)
+        if any(item.kind == Suggestion.Kind.ADD_ENTRY and item.status == Suggestion.Status.OPEN
+               and item.entry_kind == kind.key and item.quote == parts[0] for item in self.suggestions):
+            self.plan.recognized += 1
+            return
+        group_id = block.obj.group_id
+        scope = f"group:{group_id}" if group_id else f"proposal:{self.proposal.pk}"
+        self.plan.items.append(Planned(
+            kind=Suggestion.Kind.ADD_ENTRY, path=scope, section=self._section(object_path), author=author,
+            date=date, quote=parts[0], entry_kind=kind.key, entry_values=values, untracked=untracked))
+
+    def untracked_removals(self) -> None:
+        """An entry whose paragraph is gone without a tracked change: the reviewer deleted it
+        with Track Changes off. Only believed where the file kept its bookmarks (a client
+        that drops them would otherwise seem to delete everything)."""
+        if self.as_of is None:
+            return
+        # Entries made after the export were never in the file.
+        until = self.as_of + timedelta(seconds=1)
+        expected = {path for path, block in self.blocks.items() if block.obj.created_at < until}
+        came_back = {path.split(".", 1)[0] for path in self.reading.fields}
+        if not expected or len(came_back & expected) < 0.9 * len(expected):
+            return
+        for object_path in sorted(expected - came_back):
+            self.removal(object_path, self.editor, None, untracked=True)
+
+    def _known_addition(self, text: str) -> bool:
+        first = text.strip().split(" — ", 1)[0]
+        return any(item.kind == Suggestion.Kind.ADD_ENTRY and item.status == Suggestion.Status.OPEN
+                   and item.quote == first for item in self.suggestions)
+
+    def lists(self) -> None:
+        """New paragraphs among a list's entries are new entries; the neighbour before
+        (else after) says which list."""
+        paragraphs = self.reading.paragraphs
+        for index, paragraph in enumerate(paragraphs):
+            if paragraph.paths or paragraph.in_table or not paragraph.accepted.strip():
+                continue
+            if not paragraph.inserted and paragraph.style != "ListBullet":
+                continue  # our own words (headings, questions, labels), or a reviewer's outside lists
+            before = next((item for item in reversed(paragraphs[:index]) if item.paths), None)
+            after = next((item for item in paragraphs[index + 1:] if item.paths), None)
+            neighbour = next((item for item in (before, after)
+                              if item is not None and item.style == "ListBullet"), None)
+            if neighbour is None:
+                if paragraph.inserted and self._known_addition(paragraph.accepted):
+                    self.plan.recognized += 1
+                elif paragraph.inserted:
+                    self.plan.unmatched.append(Unmatched("", paragraph.accepted,
+                                                         "a new paragraph outside the lists of entries"))
+                continue
+            change = next((item for item in paragraph.changes if item.text), None)
+            author = self._person(change.author) if change is not None else self.editor
+            self.addition(paragraph, neighbour.paths[0], author, change.date if change else None,
+                          untracked=not paragraph.inserted)
+
+    # --- comments ---------------------------------------------------------------------
+
+    def _known_thread(self, path: str, text: str, author: Person):
+        for thread in self.threads:
+            if path and thread.path.split(".", 1)[0] != path.split(".", 1)[0]:
+                continue
+            # The opening comment is the first made; a reply from Word may be dated before it.
+            first = min(thread.comments.all(), key=lambda comment: comment.pk, default=None)
+            if (first is not None and first.text.strip() == text.strip()
+                    and first.author_label == author.label):
+                return thread
+        return None
+
+    def _where(self, comment) -> tuple[str, int | None, int | None]:
+        """(path, start, end in the file's text of that field) of a comment; a comment with
+        no range, or on a whole entry, is on its paragraph's field or entry."""
+        for path, found in self.reading.fields.items():
+            for span in found.spans:
+                if span.comment_id == comment.id:
+                    if "." not in path:
+                        return path, None, None
+                    whole = span.start == 0 and span.end >= len(found.original)
+                    if whole and path.split(":", 1)[0] in KINDS_BY_KEY:
+                        return path.split(".", 1)[0], None, None
+                    return path, (None if whole else span.start), (None if whole else span.end)
+        index = self.reading.comment_paragraph.get(comment.id)
+        if index is not None and self.reading.paragraphs[index].paths:
+            path = self.reading.paragraphs[index].paths[0]
+            return (path.split(".", 1)[0] if path.split(":", 1)[0] in KINDS_BY_KEY else path), None, None
+        return "", None, None
+
+    def comments(self, exported: dict) -> None:
+        comments = self.reading.comments
+        replies: dict[str, list] = {}
+        for comment in comments.values():
+            if comment.parent_id is not None:
+                replies.setdefault(comment.parent_id, []).append(comment)
+        for root in comments.values():
+            if root.parent_id is not None:
+                continue
+            answers = sorted(replies.get(root.id, []), key=lambda item: (item.date or datetime.min.replace(
+                tzinfo=timezone.utc), int(item.id) if item.id.isdigit() else 0))
+            if _own_words(root.text):
+                self.plan.recognized += 1 + len(answers)
+                continue
+            # A thread the export wrote is known by its first comment, wherever it sits
+            # (on a heading, on a suggested entry that has no bookmark yet).
+            known = self._known_thread("", _strip_kind(root.text), self._person(root.author))
+            if known is not None:
+                self._follow_up(known, root, answers)
+                continue
+            path, start, end = self._where(root)
+            if not path:
+                paragraph = self.reading.comment_paragraph.get(root.id)
+                words = self.reading.paragraphs[paragraph].original if paragraph is not None else ""
+                self.plan.unmatched.append(Unmatched("", f"{root.author}: {root.text}",
+                                                     f"a comment on “{words[:80]}”, which is not text of the "
+                                                     "proposal" if words else "a comment on nothing we can find"))
+                continue
+            self._new_thread(path, start, end, root, answers, exported)
+
+    def _follow_up(self, thread, root, answers) -> None:
+        """A thread the export wrote, back: replies written in Word are added, and a thread
+        resolved there is resolved here."""
+        self.plan.recognized += 1
+        said = {(comment.author_label, comment.text.strip()) for comment in thread.comments.all()}
+        for answer in answers:
+            person = self._person(answer.author)
+            if (person.label, _strip_kind(answer.text).strip()) in said:
+                self.plan.recognized += 1
+                continue
+            self.plan.items.append(Planned(kind="reply", path=thread.path, section=self._section(thread.path),
+                                           author=person, date=answer.date, thread=thread,
+                                           messages=[Message(person, answer.date, answer.text)]))
+        if root.done and thread.status == Thread.Status.OPEN:
+            self.plan.items.append(Planned(kind="resolve", path=thread.path, section=self._section(thread.path),
+                                           author=self.editor, date=None, thread=thread))
+
+    def _new_thread(self, path, start, end, root, answers, exported) -> None:
+        author = self._person(root.author)
+        messages = [Message(author, root.date, root.text)]
+        messages += [Message(self._person(item.author), item.date, item.text) for item in answers]
+        planned = Planned(kind="thread", path=path, section=self._section(path), author=author, date=root.date,
+                          messages=messages, resolved=root.done)
+        if start is not None:
+            found = self.reading.fields[path]
+            now = self.current.get(path, "")
+            was = _written(exported.get(path, now), path)
+            anchor = anchor_at(found.original, start, end)
+            if found.original != was:
+                anchor = reanchor(anchor, found.original, was)
+            if not anchor.detached and was != now:
+                anchor = reanchor(anchor, was, now)
+            if anchor.detached:
+                self.plan.unmatched.append(Unmatched(self._section(path), f"{root.author}: {root.text}",
+                                                     f"its words “{found.original[start:end][:80]}” are no longer "
+                                                     "in the proposal"))
+                return
+            planned.start, planned.end, planned.quote = anchor.start, anchor.end, anchor.quote
+        self.plan.items.append(planned)
+
+    @staticmethod
+    def _to_exported(was: str, original: str, start: int, end: int) -> tuple[int | None, int | None]:
+        if was == original:
+            return start, end
+        anchor = map_exactly(anchor_at(original, start, end), original, was)
+        return (anchor.start, anchor.end) if anchor is not None else (None, None)
+
+
+def plan_import(proposal, package, *, text_matching: bool = False) -> Plan:
+    """What importing the file would create. ValidationError when it is not an export of
+    this proposal, unless text matching is asked for."""
+    reading = read_review(package.parts)
+    ours, as_of = _source(reading, proposal)
+    if not ours and not text_matching:
+        raise ValidationError(
+            "This file is not an export of this proposal, so its paragraphs cannot be matched by their "
+            "bookmarks. Check that it is the right file; if it is, import it again matching by text only.",
+            code="other_proposal",
+        )
+    planner = _Planner(proposal, reading, text_matching=not ours)
+    planner.as_of = as_of
+    exported = texts_as_of(proposal, as_of) if as_of is not None else {}
+    if ours:
+        for path, found in reading.fields.items():
+            planner.field(path, found, exported)
+        planner.untracked_removals()
+    planner.lists()
+    planner.comments(exported)
+    return planner.plan

@@ -1,0 +1,136 @@
+"""Writes of the Word round trip: a reviewed file previewed, then applied in one
+transaction (or cancelled, creating nothing). Editors and coordinators import."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from comments.anchoring import anchor_at
+from comments.models import Comment, Suggestion, Thread
+from documents.importing import Plan, Planned, plan_import
+from documents.models import ReviewImport
+from documents.upload import open_review_file
+from occupations import access
+from occupations.selectors import text_at
+
+
+def _require(proposal, user) -> None:
+    membership = proposal.memberships.filter(user=user).first()
+    if membership is None or not access.role_allows(membership.role, access.WRITE):
+        raise PermissionDenied("Only the proposal's editors and coordinators import reviewed files.")
+
+
+def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching: bool = False
+                          ) -> tuple[ReviewImport, Plan]:
+    """Read the file and say what it would create; nothing of the proposal changes. The
+    file is kept with the preview until it is applied or cancelled."""
+    _require(proposal, by)
+    package = open_review_file(data, name)
+    plan = plan_import(proposal, package, text_matching=text_matching)
+    review_import = ReviewImport.objects.create(
+        proposal=proposal, uploaded_by=by, file_name=name[:255], size=package.size, checksum=package.checksum,
+        text_matching=text_matching, data=data,
+    )
+    return review_import, plan
+
+
+def review_import_plan(review_import: ReviewImport) -> Plan:
+    """The plan of a previewed import, read again from its file (as it would apply now)."""
+    package = open_review_file(bytes(review_import.data), review_import.file_name)
+    return plan_import(review_import.proposal, package, text_matching=review_import.text_matching)
+
+
+def _anchored(item, planned: Planned, text: str | None) -> None:
+    if planned.start is None or text is None:
+        return
+    anchor = anchor_at(text, planned.start, planned.end)
+    item.start, item.end, item.quote = anchor.start, anchor.end, anchor.quote
+    item.prefix, item.suffix, item.original_quote = anchor.prefix, anchor.suffix, anchor.quote
+
+
+def _attributed(item, person) -> None:
+    item.created_by = person.user
+    item.author_name = "" if person.user is not None else person.name[:200]
+
+
+def _dated(model, pk: int, moment) -> None:
+    """The Word file's date, where it gave one (created_at is set on save otherwise)."""
+    if moment is not None:
+        model.objects.filter(pk=pk).update(created_at=moment)
+
+
+def _create_suggestion(proposal, planned: Planned, texts: dict) -> None:
+    suggestion = Suggestion(proposal=proposal, path=planned.path, kind=planned.kind, replacement=planned.replacement,
+                            quote=planned.quote, original_quote=planned.quote, entry_kind=planned.entry_kind,
+                            entry_values=planned.entry_values)
+    _attributed(suggestion, planned.author)
+    if planned.kind == Suggestion.Kind.REPLACE:
+        _anchored(suggestion, planned, texts.get(planned.path))
+    suggestion.save()
+    _dated(Suggestion, suggestion.pk, planned.date)
+
+
+def _create_comments(thread, messages) -> int:
+    for message in messages:
+        comment = Comment(thread=thread, text=message.text)
+        comment.author = message.author.user
+        comment.author_name = "" if message.author.user is not None else message.author.name[:200]
+        comment.save()
+        _dated(Comment, comment.pk, message.date)
+    return len(messages)
+
+
+def _create_thread(proposal, planned: Planned, texts: dict, by) -> None:
+    thread = Thread(proposal=proposal, path=planned.path)
+    _attributed(thread, planned.author)
+    _anchored(thread, planned, texts.get(planned.path))
+    if planned.resolved:
+        thread.status, thread.resolved_by, thread.resolved_at = Thread.Status.RESOLVED, by, timezone.now()
+    thread.save()
+    _dated(Thread, thread.pk, planned.date)
+    _create_comments(thread, planned.messages)
+
+
+@transaction.atomic
+def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
+    """Create everything the preview showed (as the proposal is now), in one transaction."""
+    _require(review_import.proposal, by)
+    review_import = ReviewImport.objects.select_for_update().get(pk=review_import.pk)
+    if review_import.status != ReviewImport.Status.PREVIEWED:
+        raise ValidationError(f"This file was already {review_import.get_status_display().lower()}.",
+                              code="decided")
+    plan = review_import_plan(review_import)
+    proposal = review_import.proposal
+    texts = {item.path: text_at(proposal, item.path) for item in plan.items if item.start is not None}
+    summary = {"suggestions": 0, "threads": 0, "replies": 0, "resolved": 0, "unmatched": len(plan.unmatched),
+               "recognized": plan.recognized}
+    for planned in plan.items:
+        if planned.kind in Suggestion.Kind.values:
+            _create_suggestion(proposal, planned, texts)
+            summary["suggestions"] += 1
+        elif planned.kind == "thread":
+            _create_thread(proposal, planned, texts, by)
+            summary["threads"] += 1
+        elif planned.kind == "reply":
+            summary["replies"] += _create_comments(planned.thread, planned.messages)
+        elif planned.kind == "resolve":
+            Thread.objects.filter(pk=planned.thread.pk, status=Thread.Status.OPEN).update(
+                status=Thread.Status.RESOLVED, resolved_by=by, resolved_at=timezone.now())
+            summary["resolved"] += 1
+    review_import.status, review_import.decided_at = ReviewImport.Status.APPLIED, timezone.now()
+    review_import.summary, review_import.data = summary, b""
+    review_import.save(update_fields=["status", "decided_at", "summary", "data"])
+    return review_import
+
+
+@transaction.atomic
+def review_import_cancel(*, review_import: ReviewImport, by) -> ReviewImport:
+    _require(review_import.proposal, by)
+    review_import = ReviewImport.objects.select_for_update().get(pk=review_import.pk)
+    if review_import.status != ReviewImport.Status.PREVIEWED:
+        raise ValidationError(f"This file was already {review_import.get_status_display().lower()}.",
+                              code="decided")
+    review_import.status, review_import.decided_at, review_import.data = (
+        ReviewImport.Status.CANCELLED, timezone.now(), b"")
+    review_import.save(update_fields=["status", "decided_at", "data"])
+    return review_import

@@ -1,0 +1,163 @@
+"""Importing a reviewed Word file: what the preview plans and what applying creates, for
+files edited the way Word writes them (tests/documents/reviewing.py)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from comments import services as review
+from comments.models import Comment, Suggestion, Thread
+from documents import services
+from documents.export import export_docx
+from documents.models import ReviewImport
+from occupations import services as writing
+from occupations.kinds import kind_for
+from occupations.models import Proposal
+from tests.documents.reviewing import Reviewer
+
+TASKS = ("Analyze clinical data to improve care.", "Design informatics solutions for clinical teams.",
+         "Train staff to use new documentation tools.", "Keep abreast of developments in informatics.")
+DANA = "Dana Outside"  # a reviewer who is not a member
+
+
+@pytest.fixture
+def team(proposal, owner, reviewer, editor):
+    """Four tasks; an exported thread with a reply, a second thread, and a suggestion."""
+    tasks = [writing.entry_create(entry_kind=kind_for("task"), proposal=proposal, text=text, by=owner)
+             for text in TASKS]
+    first = tasks[0]
+    start = first.text.index("clinical data")
+    asked = review.thread_start(proposal=proposal, by=reviewer, path=f"task:{first.pk}.text", text="Which data?",
+                                start=start, end=start + 13, quote="clinical data")
+    review.comment_add(thread=asked, by=editor, text="Patient records.")
+    other = review.thread_start(proposal=proposal, by=reviewer, path=f"task:{tasks[1].pk}", text="Too broad?")
+    suggested = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{tasks[2].pk}.text",
+                                          start=0, end=5, replacement="Teach")
+    return Proposal.objects.get(pk=proposal.pk), tasks, asked, other, suggested
+
+
+def exported(proposal) -> bytes:
+    return export_docx(Proposal.objects.get(pk=proposal.pk), review=True).read()
+
+
+def preview(proposal, user, data, **options):
+    return services.review_import_preview(proposal=proposal, by=user, data=data, name="reviewed.docx", **options)
+
+
+def test_it_finds_nothing_new_in_the_copy_it_exported(team, owner):
+    proposal, *_ = team
+    review_import, plan = preview(proposal, owner, exported(proposal))
+    assert plan.items == [] and plan.unmatched == []
+    assert plan.recognized == 4  # two threads, a reply and a suggestion came back as they went
+    assert review_import.status == ReviewImport.Status.PREVIEWED
+
+
+def test_it_imports_what_a_word_reviewer_did_attributed_and_anchored(team, owner, reviewer, editor):
+    proposal, tasks, asked, other, suggested = team
+    word = Reviewer(exported(proposal))
+    word.insert(f"task:{tasks[0].pk}.text", "Analyze", " and interpret", DANA)
+    word.delete(f"task:{tasks[1].pk}.text", " for clinical teams", reviewer.get_full_name())
+    word.replace_untracked(f"task:{tasks[3].pk}.text", "developments", "advances")
+    word.comment(f"task:{tasks[3].pk}.text", "informatics", DANA, "Which journals?",
+                 replies=[(editor.get_full_name(), "JAMIA, mostly.")])
+    word.reply("Which data?", DANA, "And claims data.")
+    word.resolve("Too broad?")
+    data = word.save(last_modified_by=DANA)
+
+    review_import, plan = preview(proposal, owner, data)
+    kinds = sorted(str(item.kind) for item in plan.items)
+    assert kinds == ["replace", "replace", "replace", "reply", "resolve", "thread"]
+    assert plan.unmatched == []
+    assert Suggestion.objects.count() == 1 and Thread.objects.count() == 2  # a preview creates nothing
+
+    services.review_import_apply(review_import=review_import, by=owner)
+    inserted = Suggestion.objects.get(path=f"task:{tasks[0].pk}.text")
+    assert (inserted.quote, inserted.replacement, inserted.start) == ("", " and interpret", len("Analyze"))
+    assert inserted.created_by is None and inserted.author_name == DANA
+    assert inserted.created_at.isoformat().startswith("2026-11-20T10:00:00")
+    deleted = Suggestion.objects.get(path=f"task:{tasks[1].pk}.text")
+    assert (deleted.quote, deleted.replacement, deleted.created_by) == (" for clinical teams", "", reviewer)
+    untracked = Suggestion.objects.get(path=f"task:{tasks[3].pk}.text")
+    assert (untracked.quote, untracked.replacement, untracked.author_name) == ("developments", "advances", DANA)
+
+    thread = Thread.objects.get(path=f"task:{tasks[3].pk}.text")
+    assert thread.quote == "informatics" and thread.author_name == DANA
+    assert [(c.author_label, c.text) for c in thread.comments.order_by("created_at", "id")] == [
+        (DANA, "Which journals?"), (editor.get_full_name(), "JAMIA, mostly.")]
+    assert list(asked.comments.order_by("id").values_list("text", flat=True)) == [
+        "Which data?", "Patient records.", "And claims data."]
+    other.refresh_from_db()
+    assert other.status == Thread.Status.RESOLVED
+
+    review_import.refresh_from_db()
+    assert review_import.status == ReviewImport.Status.APPLIED and review_import.data == b""
+    assert review_import.summary["suggestions"] == 3 and review_import.summary["threads"] == 1
+
+    # The same file again: everything in it is in the proposal already.
+    _, again = preview(proposal, owner, data)
+    assert again.items == []
+
+
+def test_it_turns_bullets_deleted_and_added_into_entry_suggestions(team, owner, reviewer):
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.delete_paragraph(f"task:{tasks[3].pk}.text", reviewer.get_full_name())
+    word.add_paragraph_after(f"task:{tasks[0].pk}.text", "Teach clinicians informatics.", DANA)
+    word.add_paragraph_after(f"task:{tasks[1].pk}.text", "Audit data quality.", None)
+    review_import, plan = preview(proposal, owner, word.save(last_modified_by="Sam Typist"))
+    services.review_import_apply(review_import=review_import, by=owner)
+    removal = Suggestion.objects.get(kind=Suggestion.Kind.REMOVE_ENTRY)
+    assert (removal.path, removal.created_by) == (f"task:{tasks[3].pk}", reviewer)
+    added = {item.quote: item for item in Suggestion.objects.filter(kind=Suggestion.Kind.ADD_ENTRY)}
+    assert set(added) == {"Teach clinicians informatics.", "Audit data quality."}
+    assert added["Teach clinicians informatics."].author_name == DANA
+    assert added["Audit data quality."].author_name == "Sam Typist"  # typed with Track Changes off
+    assert added["Audit data quality."].entry_kind == "task"
+    assert added["Audit data quality."].entry_values == {"text": "Audit data quality."}
+
+
+def test_it_refuses_a_file_of_another_proposal_unless_asked_to_match_by_text(team, owner):
+    proposal, *_ = team
+    elsewhere = writing.proposal_create(title="Another", created_by=owner)
+    with pytest.raises(ValidationError) as refused:
+        preview(elsewhere, owner, exported(proposal))
+    assert refused.value.code == "other_proposal"
+    assert "not an export of this proposal" in refused.value.messages[0]
+    assert not ReviewImport.objects.exists()
+
+
+def test_it_lets_only_editors_and_coordinators_import(team, reviewer, owner):
+    proposal, *_ = team
+    with pytest.raises(PermissionDenied):
+        preview(proposal, reviewer, exported(proposal))
+    review_import, _ = preview(proposal, owner, exported(proposal))
+    with pytest.raises(PermissionDenied):
+        services.review_import_apply(review_import=review_import, by=reviewer)
+
+
+def test_it_creates_nothing_on_cancel_and_refuses_a_second_decision(team, owner):
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.insert(f"task:{tasks[0].pk}.text", "Analyze", " and interpret", DANA)
+    review_import, plan = preview(proposal, owner, word.save())
+    services.review_import_cancel(review_import=review_import, by=owner)
+    assert Suggestion.objects.count() == 1
+    with pytest.raises(ValidationError):
+        services.review_import_apply(review_import=review_import, by=owner)
+    assert Suggestion.objects.count() == 1
+    assert Comment.objects.count() == 3
+
+
+def test_it_says_what_it_cannot_match_instead_of_guessing(team, owner):
+    """A comment and a change on an entry deleted from the proposal since the export are
+    reported, not put somewhere else."""
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.comment(f"task:{tasks[1].pk}.text", "informatics solutions", DANA, "Name some.")
+    word.insert(f"task:{tasks[1].pk}.text", "Design", " and build", DANA)
+    data = word.save()
+    writing.object_delete(tasks[1], by=owner)
+    _, plan = preview(proposal, owner, data)
+    assert plan.items == []
+    reasons = sorted(item.reason for item in plan.unmatched)
+    assert len(reasons) == 2 and all("no longer" in reason or "not text of the proposal" in reason
+                                     or "nothing we can find" in reason for reason in reasons), reasons
