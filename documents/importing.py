@@ -10,6 +10,7 @@ thread to its words wherever they went)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 
@@ -19,7 +20,7 @@ from comments.overview import section_of, sections_of
 from comments.services import changed_runs
 from documents.baseline import member_for_name, members_by_name, texts_as_of
 from documents.export import AS_OF_PROPERTY, PROPOSAL_PROPERTY
-from documents.reading import read_review
+from documents.reading import Change, FieldText, Span, read_review
 from occupations.kinds import KINDS_BY_KEY
 from occupations.members import display_name
 from occupations.outline import proposal_outline
@@ -219,6 +220,76 @@ class _Planner:
             if start is None:
                 continue
             self._suggest(path, was, now, start, end, change.text, self._person(change.author), change.date)
+
+    # --- matching by text, where the bookmarks are gone ---------------------------------
+
+    def _written_entries(self) -> dict[str, tuple[str, list[tuple[str, int, int]]]]:
+        """Each entry's paragraph as the export wrote it, with where each field is in it."""
+        found = {}
+        for object_path, block in self.blocks.items():
+            if block.entry_kind is None or block.entry_kind.layout != "list":
+                continue
+            text, places = "", []
+            for item in block.fields:
+                if item.path != block.fields[0].path and not item.value:
+                    continue
+                text += " — " if text else ""
+                places.append((item.path, len(text), len(text) + len(str(item.value or ""))))
+                text += str(item.value or "")
+            found[object_path] = (text + (" (may)" if block.is_may else ""), places)
+        return found
+
+    def match_by_text(self, *, foreign: bool) -> None:
+        """Paragraphs without our bookmarks (a client dropped them, or the file is not an
+        export of this proposal) are matched to entries by their text: the same words, or
+        nearly (85%), under the same heading. What is still unknown is left alone; what was
+        changed in it is reported."""
+        if foreign:
+            self.reading.fields.clear()
+            for paragraph in self.reading.paragraphs:
+                paragraph.paths = []
+        written = {path: value for path, value in self._written_entries().items()
+                   if not any(place[0] in self.reading.fields for place in value[1])}
+        by_text = {text: path for path, (text, _) in written.items()}
+        heading = ""
+        for paragraph in self.reading.paragraphs:
+            if paragraph.style.startswith("Heading") and paragraph.style[-1] in "12":
+                heading = paragraph.original
+            if paragraph.paths or paragraph.in_table or paragraph.inserted or not paragraph.original.strip():
+                continue
+            object_path = by_text.get(paragraph.original) or self._similar(paragraph.original, heading, written)
+            if object_path is None:
+                if paragraph.changes or paragraph.spans:
+                    self.plan.unmatched.append(Unmatched(heading, paragraph.original[:200],
+                                                         "this paragraph is not in the proposal any more"))
+                continue
+            self._adopt(paragraph, written.pop(object_path)[1])
+
+    def _similar(self, text: str, heading: str, written: dict) -> str | None:
+        best, score = None, 0.85
+        for object_path, (candidate, _) in written.items():
+            if heading and self._section(object_path) != heading:
+                continue
+            matcher = SequenceMatcher(None, text, candidate, autojunk=False)
+            if matcher.quick_ratio() > score and matcher.ratio() > score:
+                best, score = object_path, matcher.ratio()
+        return best
+
+    def _adopt(self, paragraph, places) -> None:
+        """The paragraph's fields, cut at the export's " — " between them, as if their
+        bookmarks had come back."""
+        text = paragraph.original.removesuffix(" (may)")
+        pieces = text.split(" — ", len(places) - 1) if len(places) > 1 else [text]
+        at = 0
+        for (path, _, _), piece in zip(places, pieces):
+            low, high = at, at + len(piece)
+            changes = [Change(change.start - low, min(change.end, high) - low, change.text, change.author, change.date)
+                       for change in paragraph.changes if low <= change.start <= high and change.start < len(text)]
+            spans = [Span(span.comment_id, max(span.start, low) - low, min(span.end, high) - low)
+                     for span in paragraph.spans if span.start < high and span.end > low]
+            self.reading.fields[path] = FieldText(path, piece, "", changes, spans, paragraph.deleted)
+            paragraph.paths.append(path)
+            at = high + len(" — ")
 
     # --- entries added and removed ----------------------------------------------------
 
@@ -427,11 +498,13 @@ def plan_import(proposal, package, *, text_matching: bool = False) -> Plan:
             code="other_proposal",
         )
     planner = _Planner(proposal, reading, text_matching=not ours)
-    planner.as_of = as_of
-    exported = texts_as_of(proposal, as_of) if as_of is not None else {}
-    if ours:
-        for path, found in reading.fields.items():
-            planner.field(path, found, exported)
+    planner.as_of = as_of if ours else None
+    exported = texts_as_of(proposal, as_of) if ours and as_of is not None else {}
+    bookmarked = bool(reading.fields)
+    planner.match_by_text(foreign=not ours)
+    for path, found in list(reading.fields.items()):
+        planner.field(path, found, exported)
+    if ours and bookmarked:
         planner.untracked_removals()
     planner.lists()
     planner.comments(exported)

@@ -192,6 +192,11 @@ class Reviewer:
         item = next(item for item in self.extended if item.get(f"{{{W15}}}paraId") == para)
         item.set(f"{{{W15}}}done", "1")
 
+    def drop_bookmarks(self) -> None:
+        """What a client that keeps no bookmarks (Google Docs) sends back."""
+        for mark in list(self.document.iter(w("bookmarkStart"), w("bookmarkEnd"))):
+            mark.getparent().remove(mark)
+
     # --- saving ---------------------------------------------------------------------------
 
     def save(self, last_modified_by: str = "") -> bytes:

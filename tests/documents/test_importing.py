@@ -161,3 +161,39 @@ def test_it_says_what_it_cannot_match_instead_of_guessing(team, owner):
     reasons = sorted(item.reason for item in plan.unmatched)
     assert len(reasons) == 2 and all("no longer" in reason or "not text of the proposal" in reason
                                      or "nothing we can find" in reason for reason in reasons), reasons
+
+
+def test_it_matches_paragraphs_by_their_text_where_the_bookmarks_are_gone(team, owner):
+    """Google Docs keeps no bookmarks: each bullet is found by its words instead, a
+    retyped one by its likeness, under the same heading."""
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.insert(f"task:{tasks[0].pk}.text", "Analyze", " and interpret", DANA)
+    word.comment(f"task:{tasks[3].pk}.text", "informatics", DANA, "Which journals?")
+    word.replace_untracked(f"task:{tasks[1].pk}.text", "Design", "Design and build")
+    word.drop_bookmarks()
+    review_import, plan = preview(proposal, owner, word.save(last_modified_by=DANA))
+    assert plan.unmatched == []
+    services.review_import_apply(review_import=review_import, by=owner)
+    inserted = Suggestion.objects.get(path=f"task:{tasks[0].pk}.text", replacement=" and interpret")
+    assert (inserted.start, inserted.author_name) == (len("Analyze"), DANA)
+    retyped = Suggestion.objects.get(path=f"task:{tasks[1].pk}.text")
+    text = tasks[1].text
+    assert (text[:retyped.start] + retyped.replacement + text[retyped.end:]
+            == "Design and build informatics solutions for clinical teams.")
+    thread = Thread.objects.get(path=f"task:{tasks[3].pk}.text")
+    assert thread.quote == "informatics"
+
+
+def test_it_matches_another_proposals_file_by_text_when_asked(team, owner):
+    proposal, tasks, *_ = team
+    elsewhere = writing.proposal_create(title="Another", created_by=owner)
+    copies = [writing.entry_create(entry_kind=kind_for("task"), proposal=elsewhere, text=text, by=owner)
+              for text in TASKS]
+    word = Reviewer(exported(proposal))
+    word.insert(f"task:{tasks[0].pk}.text", "Analyze", " and interpret", DANA)
+    review_import, plan = preview(elsewhere, owner, word.save(), text_matching=True)
+    assert review_import.text_matching
+    # Dana's insertion, and the suggestion the export carried (new to this proposal).
+    paths = {item.path for item in plan.items if item.kind == Suggestion.Kind.REPLACE}
+    assert paths == {f"task:{copies[0].pk}.text", f"task:{copies[2].pk}.text"}
