@@ -94,6 +94,28 @@ class Reviewer:
         deleted.append(run)
         run.find(w("t")).tag = w("delText")
 
+    def insert_in_insertion(self, path: str, after: str, text: str, author: str) -> None:
+        """Typing inside someone else's tracked insertion: Word splits it around a new one."""
+        for paragraph in self._paragraphs_of(path):
+            for found in paragraph.iter(w("t")):
+                inserted = found.getparent().getparent()
+                if inserted.tag == w("ins") and found.text and after in found.text:
+                    cut = found.text.index(after) + len(after)
+                    head, tail = found.text[:cut], found.text[cut:]
+                    found.text = head
+                    new = self._revision("ins", author)
+                    run = deepcopy(found.getparent())
+                    run.find(w("t")).text = text
+                    run.find(w("t")).set(XML_SPACE, "preserve")
+                    new.append(run)
+                    inserted.addnext(new)
+                    if tail:
+                        rest = deepcopy(inserted)
+                        rest.find(f".//{w('t')}").text = tail
+                        new.addnext(rest)
+                    return
+        raise AssertionError(f"No insertion says {after!r} in {path}")
+
     def replace_untracked(self, path: str, old: str, new: str) -> None:
         run = self._split(path, old)
         run.find(w("t")).text = new

@@ -115,6 +115,21 @@ def test_it_turns_bullets_deleted_and_added_into_entry_suggestions(team, owner, 
     assert added["Audit data quality."].entry_values == {"text": "Audit data quality."}
 
 
+def test_it_takes_words_typed_inside_an_exported_suggestion_as_a_suggestion_of_their_own(team, owner):
+    """The review copy suggested "Train" -> "Teach"; a Word reviewer typed inside that
+    insertion. Rita's suggestion stays as it was; Dana's words are hers, after "Train"."""
+    proposal, tasks, _, _, suggested = team
+    word = Reviewer(exported(proposal))
+    word.insert_in_insertion(f"task:{tasks[2].pk}.text", "Teach", " and coach", DANA)
+    review_import, plan = preview(proposal, owner, word.save())
+    [item] = plan.items
+    assert (item.kind, item.author.label, item.replacement) == (Suggestion.Kind.REPLACE, DANA, " and coach")
+    assert (item.start, item.end) == (len("Train"), len("Train"))
+    services.review_import_apply(review_import=review_import, by=owner)
+    assert Suggestion.objects.filter(pk=suggested.pk, replacement="Teach", status="open").exists()
+    assert Suggestion.objects.count() == 2
+
+
 def test_it_refuses_a_file_of_another_proposal_unless_asked_to_match_by_text(team, owner):
     proposal, *_ = team
     elsewhere = writing.proposal_create(title="Another", created_by=owner)
