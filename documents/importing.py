@@ -152,6 +152,7 @@ class _Planner:
         self.members = members_by_name(proposal)
         self.people: dict[str, Person] = {}
         self.as_of: datetime | None = None
+        self._exported: dict[str, str] = {}
         self.threads = list(Thread.objects.filter(proposal=proposal).prefetch_related("comments"))
         self.suggestions = list(Suggestion.objects.filter(proposal=proposal))
         self.blocks = {block.path: block for block in self.outline.walk() if block.kind == "entry" and block.path}
@@ -352,30 +353,69 @@ class _Planner:
         return any(item.kind == Suggestion.Kind.ADD_ENTRY and item.status == Suggestion.Status.OPEN
                    and item.quote == first for item in self.suggestions)
 
+    def _own_words(self) -> set[str]:
+        """The paragraphs the export writes that are not the proposal's fields: headings,
+        the Committee's questions, labels, notes. A paragraph that is none of these and has
+        no bookmark was written by the reviewer."""
+        proposal = self.proposal
+        words = {f"A recommendation to the SOC Policy Committee for the {proposal.revision_cycle} revision",
+                 "Other titles under discussion:", "Comments on text no longer in the proposal"}
+        for block in self.outline.blocks:
+            if block.kind in ("heading", "prompt", "label", "empty"):
+                words.add(f"{block.number} {block.text}".strip())
+        return words
+
     def lists(self) -> None:
-        """New paragraphs among a list's entries are new entries; the neighbour before
-        (else after) says which list."""
-        paragraphs = self.reading.paragraphs
-        for index, paragraph in enumerate(paragraphs):
+        """New paragraphs: after an entry (or before the first), new entries of that list;
+        after a section's text, more of that text; anywhere else, reported."""
+        paragraphs, own = self.reading.paragraphs, self._own_words()
+
+        def is_new(paragraph) -> bool:
             if paragraph.paths or paragraph.in_table or not paragraph.accepted.strip():
+                return False
+            if paragraph.inserted:
+                return True
+            # Typed with Track Changes off: not ours, and not a heading or the review note.
+            return (paragraph.original.strip() not in own and not paragraph.style.startswith(("Heading", "Title"))
+                    and not paragraph.original.startswith(("Review copy:", "“")))
+
+        index = 0
+        while index < len(paragraphs):
+            if not is_new(paragraphs[index]):
+                index += 1
                 continue
-            if not paragraph.inserted and paragraph.style != "ListBullet":
-                continue  # our own words (headings, questions, labels), or a reviewer's outside lists
-            before = next((item for item in reversed(paragraphs[:index]) if item.paths), None)
-            after = next((item for item in paragraphs[index + 1:] if item.paths), None)
-            neighbour = next((item for item in (before, after)
-                              if item is not None and item.style == "ListBullet"), None)
-            if neighbour is None:
-                if paragraph.inserted and self._known_addition(paragraph.accepted):
-                    self.plan.recognized += 1
-                elif paragraph.inserted:
-                    self.plan.unmatched.append(Unmatched("", paragraph.accepted,
-                                                         "a new paragraph outside the lists of entries"))
-                continue
-            change = next((item for item in paragraph.changes if item.text), None)
-            author = self._person(change.author) if change is not None else self.editor
-            self.addition(paragraph, neighbour.paths[0], author, change.date if change else None,
-                          untracked=not paragraph.inserted)
+            run = [paragraphs[index]]
+            while index + len(run) < len(paragraphs) and is_new(paragraphs[index + len(run)]):
+                run.append(paragraphs[index + len(run)])
+            before = paragraphs[index - 1] if index else None
+            after = paragraphs[index + len(run)] if index + len(run) < len(paragraphs) else None
+            self._new_paragraphs(run, before, after)
+            index += len(run)
+
+    def _new_paragraphs(self, run, before, after) -> None:
+        change = next((item for paragraph in run for item in paragraph.changes if item.text), None)
+        author = self._person(change.author) if change is not None else self.editor
+        date = change.date if change is not None else None
+        untracked = not run[0].inserted
+        entry = next((item for item in (before, after) if item is not None and item.paths
+                      and item.paths[0].split(":", 1)[0] in KINDS_BY_KEY and item.style == "ListBullet"), None)
+        if entry is not None:
+            for paragraph in run:
+                self.addition(paragraph, entry.paths[0], author, date, untracked=untracked)
+            return
+        section = before.paths[-1] if before is not None and before.paths else ""
+        if section and "." in section and section in self.current and section.split(":", 1)[0] not in KINDS_BY_KEY:
+            now = self.current[section]
+            was = _written(self._exported.get(section, now), section)
+            text = "\n" + "\n".join(paragraph.accepted for paragraph in run)
+            self._suggest(section, was, now, len(was), len(was), text, author, date, untracked=untracked)
+            return
+        for paragraph in run:
+            if paragraph.inserted and self._known_addition(paragraph.accepted):
+                self.plan.recognized += 1
+            else:
+                self.plan.unmatched.append(Unmatched(self._section(section) if section else "", paragraph.accepted,
+                                                     "a new paragraph that is not in a list or a section's text"))
 
     # --- comments ---------------------------------------------------------------------
 
@@ -500,6 +540,7 @@ def plan_import(proposal, package, *, text_matching: bool = False) -> Plan:
     planner = _Planner(proposal, reading, text_matching=not ours)
     planner.as_of = as_of if ours else None
     exported = texts_as_of(proposal, as_of) if ours and as_of is not None else {}
+    planner._exported = exported
     bookmarked = bool(reading.fields)
     planner.match_by_text(foreign=not ours)
     for path, found in list(reading.fields.items()):

@@ -140,7 +140,8 @@ class Reviewer:
         Changes off (None). Word marks the new paragraph's mark as inserted."""
         paragraph = self._paragraphs_of(path)[-1]
         new = etree.Element(w("p"))
-        properties = deepcopy(paragraph.find(w("pPr")))
+        found = paragraph.find(w("pPr"))
+        properties = deepcopy(found) if found is not None else etree.Element(w("pPr"))
         for old in properties.findall(w("rPr")):
             properties.remove(old)
         new.append(properties)

@@ -212,3 +212,22 @@ def test_it_matches_another_proposals_file_by_text_when_asked(team, owner):
     # Dana's insertion, and the suggestion the export carried (new to this proposal).
     paths = {item.path for item in plan.items if item.kind == Suggestion.Kind.REPLACE}
     assert paths == {f"task:{copies[0].pk}.text", f"task:{copies[2].pk}.text"}
+
+
+@pytest.mark.parametrize("tracked", [True, False])
+def test_it_takes_a_paragraph_added_after_a_sections_text_as_more_of_that_text(team, owner, tracked):
+    proposal, *_ = team
+    proposal = writing.object_update(proposal, values={"background": "The 2018 SOC.\n\nIt placed this work in 15-1211."},
+                                     base_version=proposal.version, by=owner)
+    word = Reviewer(exported(proposal))
+    word.add_paragraph_after(f"proposal:{proposal.pk}.background", "The 2028 revision may move it.",
+                             DANA if tracked else None)
+    review_import, plan = preview(proposal, owner, word.save(last_modified_by="Sam Typist"))
+    [item] = plan.items
+    assert (item.path, item.untracked) == (f"proposal:{proposal.pk}.background", not tracked)
+    assert item.author.label == (DANA if tracked else "Sam Typist")
+    services.review_import_apply(review_import=review_import, by=owner)
+    suggestion = Suggestion.objects.get(path=f"proposal:{proposal.pk}.background")
+    text = proposal.background
+    assert (text[:suggestion.start] + suggestion.replacement + text[suggestion.end:]
+            == "The 2018 SOC.\n\nIt placed this work in 15-1211.\nThe 2028 revision may move it.")
