@@ -5,6 +5,7 @@ past imports, the preview, Apply and Cancel, for an owner (coordinator), the mem
 import hashlib
 import html
 import re
+from datetime import datetime, timezone
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -365,6 +366,28 @@ def test_its_forms_are_protected_from_forgery(team, reviewed, owner):
     assert applied.status_code == 302
     review_import.refresh_from_db()
     assert review_import.status == ReviewImport.Status.APPLIED
+
+
+def test_it_finds_nothing_new_in_a_copy_exported_after_an_import(client, team, reviewer, owner):
+    """Word dates a reply by the reviewer's clock, which may be before the thread was opened
+    here. Imported, the reply must not become the thread's opening comment: the next review
+    copy would carry it as the comment, and that copy, back unchanged, would make a second
+    thread."""
+    proposal, tasks, asked, broad = team
+    asked.comments.update(created_at=datetime(2026, 11, 21, tzinfo=timezone.utc))  # after the reply's Word date
+    word = Reviewer(exported(proposal))
+    word.reply("Which data?", DANA, "And claims data.")  # dated 2026-11-20T10:00:00Z
+    client.force_login(owner)
+    review_import = previewed(client, proposal, word.save())
+    client.post(reverse("import_apply", args=[proposal.pk, review_import.pk]))
+    assert asked.comments.count() == 2
+    before = counts()
+
+    again = post_file(client, proposal, exported(proposal), name="next-round.docx")
+    assert again.status_code == 200
+    assert "This file brings nothing new." in visible(again), visible(again)
+    client.post(reverse("import_apply", args=[proposal.pk, ReviewImport.objects.get(file_name="next-round.docx").pk]))
+    assert counts() == before
 
 
 # --- bad files ------------------------------------------------------------------------------
