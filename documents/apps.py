@@ -15,3 +15,4 @@ class DocumentsConfig(AppConfig):
 
         annotations.register(annotate_page)
         benchmarks.register("export", benchmark.section, benchmark.arguments)
+        benchmarks.register("import", benchmark.import_section, benchmark.import_arguments)

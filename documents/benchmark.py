@@ -1,5 +1,6 @@
 """`manage.py benchmark`'s "export" section: the review copy's export time for generated
-proposals, beside two references that write the same paragraphs with python-docx.
+proposals, beside two references that write the same paragraphs with python-docx; and its
+"import" section (at the end of this module): the import of a reviewed review copy.
 
 Per size: our export split into "read" (the outline and the review placement: the
 queries) and "write" (turning them into the .docx's bytes, consumed as a stream), the
@@ -246,3 +247,191 @@ def section(command, *, user, repeat, export_sizes=(100, 1000, 5000), **options)
                          "first and last bytes.")
     command.stdout.write("MiB: tracemalloc's peak, which counts Python's allocations only: lxml's trees (libxml2) "
                          "are not in it, so the references' figures are lower bounds.")
+
+
+# --- the "import" section ---------------------------------------------------------------------
+#
+# A generated proposal's review copy made into a reviewed file here (not with the tests'
+# helpers: the benchmark must not import tests), with lxml, as Word writes a reviewer's work:
+# a tracked insertion per CHANGES_EVERY entries by someone who is not a member, and a new
+# comment per COMMENTS_EVERY entries by a member (named by username), each on the first run
+# of its entry's first bookmarked field. The exported threads come back untouched and are
+# recognised, not imported again.
+
+CHANGES_EVERY = 10
+COMMENTS_EVERY = 20
+REVIEWER = "Dana Outside"  # not a member: kept as a name
+REVIEW_DATE = "2026-11-20T10:00:00Z"
+INSERTED = " (reviewed)"
+COMMENTED = "Is there a source for this?"
+
+
+def import_arguments(parser) -> None:
+    parser.add_argument("--import-sizes", type=_sizes, default="1000",
+                        help="Entry counts of the import section, comma-separated.")
+
+
+def _first_run(start):
+    """The first run with text after a bookmark's start, in its paragraph and before its end."""
+    for sibling in start.itersiblings():
+        if sibling.tag == f"{W}bookmarkEnd" and sibling.get(f"{W}id") == start.get(f"{W}id"):
+            return None
+        if sibling.tag == f"{W}r" and sibling.find(f"{W}t") is not None:
+            return sibling
+    return None
+
+
+def reviewed_copy(data: bytes, commenter: str) -> tuple[bytes, int, int]:
+    """The review copy (bytes) with a reviewer's work added: (file, insertions, comments)."""
+    import itertools
+    import zipfile
+    from copy import deepcopy
+
+    from lxml import etree
+
+    from documents.bookmarks import path_for_name
+    from occupations.kinds import KINDS_BY_KEY
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    document = etree.fromstring(parts["word/document.xml"])
+    if "word/comments.xml" not in parts:
+        raise ValueError("The review copy has no comments part: the benchmark's proposal needs threads.")
+    comments = etree.fromstring(parts["word/comments.xml"])
+    # Revision and comment ids apart from every id the export used.
+    used = [int(value) for root in (document, comments) for element in root.iter()
+            if (value := element.get(f"{W}id", "")).isdigit()]
+    ids = itertools.count(max(used, default=0) + 1)
+
+    runs, seen = [], set()  # the first run of each entry's first field, in document order
+    for start in document.iter(f"{W}bookmarkStart"):
+        path = path_for_name(start.get(f"{W}name", ""))
+        if path is None or "." not in path:
+            continue
+        entry = path.split(".", 1)[0]
+        if entry.split(":", 1)[0] not in KINDS_BY_KEY or entry in seen:
+            continue
+        seen.add(entry)
+        run = _first_run(start)
+        if run is not None:
+            runs.append(run)
+
+    insertions = made_comments = 0
+    for index, run in enumerate(runs):
+        if index % CHANGES_EVERY == 0:
+            inserted = etree.Element(f"{W}ins", {f"{W}id": str(next(ids)), f"{W}author": REVIEWER,
+                                                 f"{W}date": REVIEW_DATE})
+            new = deepcopy(run)
+            for extra in new.findall(f"{W}t")[1:]:
+                new.remove(extra)
+            new.find(f"{W}t").text = INSERTED
+            new.find(f"{W}t").set(XML_SPACE, "preserve")
+            inserted.append(new)
+            run.addnext(inserted)
+            insertions += 1
+        elif index % COMMENTS_EVERY == COMMENTS_EVERY // 4:
+            number = str(next(ids))
+            comment = etree.SubElement(comments, f"{W}comment", {
+                f"{W}id": number, f"{W}author": commenter, f"{W}date": REVIEW_DATE, f"{W}initials": commenter[:2]})
+            etree.SubElement(etree.SubElement(etree.SubElement(comment, f"{W}p"), f"{W}r"), f"{W}t").text = COMMENTED
+            run.addprevious(etree.Element(f"{W}commentRangeStart", {f"{W}id": number}))
+            end = etree.Element(f"{W}commentRangeEnd", {f"{W}id": number})
+            run.addnext(end)
+            reference = etree.Element(f"{W}r")
+            etree.SubElement(reference, f"{W}commentReference", {f"{W}id": number})
+            end.addnext(reference)
+            made_comments += 1
+    parts["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue(), insertions, made_comments
+
+
+def _read_only(data: bytes) -> None:
+    from documents.reading import read_review
+    from documents.upload import open_review_file
+
+    read_review(open_review_file(data, "reviewed.docx").parts)
+
+
+def _import_once(proposal, user, data: bytes, *, traced: bool = False) -> dict:
+    """Preview (read and plan) and apply the file, then roll both back to a savepoint, so
+    that every run starts from the same proposal. With traced, the peaks of each (MiB)."""
+    from django.db import reset_queries, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.services import review_import_apply, review_import_preview
+
+    # The query log keeps the last 9,000 queries: a full one counts nothing new.
+    reset_queries()
+    savepoint = transaction.savepoint()
+    try:
+        if traced:
+            tracemalloc.start()
+        with CaptureQueriesContext(connection) as preview_queries:
+            started = time.perf_counter()
+            review_import, plan = review_import_preview(proposal=proposal, by=user, data=data, name="reviewed.docx")
+            previewed = time.perf_counter() - started
+        preview_peak = tracemalloc.get_traced_memory()[1] / 2**20 if traced else 0.0
+        if traced:
+            tracemalloc.reset_peak()
+        with CaptureQueriesContext(connection) as apply_queries:
+            started = time.perf_counter()
+            applied = review_import_apply(review_import=review_import, by=user)
+            applying = time.perf_counter() - started
+        apply_peak = tracemalloc.get_traced_memory()[1] / 2**20 if traced else 0.0
+    finally:
+        if traced:
+            tracemalloc.stop()
+        transaction.savepoint_rollback(savepoint)
+    summary = applied.summary
+    return {"preview": previewed, "apply": applying, "preview_queries": len(preview_queries),
+            "apply_queries": len(apply_queries), "preview_peak": preview_peak, "apply_peak": apply_peak,
+            "planned": len(plan.items), "unmatched": len(plan.unmatched), "recognized": plan.recognized,
+            "made": summary["suggestions"] + summary["threads"] + summary["replies"]}
+
+
+IMPORT_HEADER = (f"{'entries':>8} {'KiB':>6} {'changes':>7} {'comments':>8} {'planned':>7} {'made':>5} "
+                 f"{'known':>6} {'unmatched':>9} | {'read ms':>8} {'preview ms':>10} {'queries':>7} {'MiB':>6} | "
+                 f"{'apply ms':>8} {'queries':>7} {'MiB':>6}")
+
+
+def import_section(command, *, user, repeat, import_sizes=(1000,), **options) -> None:
+    from occupations import services
+    from occupations.members import display_name
+    from occupations.sample import fill_proposal
+
+    from documents.export import export_docx
+
+    command.stdout.write(
+        f"Word import of a reviewed review copy (one thread and a reply per {THREADS_EVERY} entries exported; "
+        f"back with a tracked insertion per {CHANGES_EVERY} entries by a non-member and a new comment per "
+        f"{COMMENTS_EVERY} by a member): median of {repeat} run(s), each rolled back, peak memory from one more "
+        f"(database: {connection.vendor})")
+    command.stdout.write(IMPORT_HEADER)
+    for size in import_sizes:
+        proposal = services.proposal_create(title=f"Import benchmark {size}", created_by=user)
+        fill_proposal(proposal, user, size)
+        add_threads(proposal, user)
+        data, changes, comments = reviewed_copy(export_docx(proposal, review=True).read(), user.username)
+        _import_once(proposal, user, data)  # warm
+        runs = [_import_once(proposal, user, data) for _ in range(repeat)]
+        read = _median_seconds(_read_only, data, repeat=repeat)
+        traced = _import_once(proposal, user, data, traced=True)
+        last = runs[-1]
+        command.stdout.write(
+            f"{size:>8} {len(data) / 1024:>6.0f} {changes:>7} {comments:>8} {last['planned']:>7} {last['made']:>5} "
+            f"{last['recognized']:>6} {last['unmatched']:>9} | {read * 1000:>8.1f} "
+            f"{statistics.median(run['preview'] for run in runs) * 1000:>10.1f} {last['preview_queries']:>7} "
+            f"{traced['preview_peak']:>6.1f} | {statistics.median(run['apply'] for run in runs) * 1000:>8.1f} "
+            f"{last['apply_queries']:>7} {traced['apply_peak']:>6.1f}")
+    command.stdout.write(f"changes/comments: what the reviewer added (by {REVIEWER!r}, and by the coordinator's "
+                         f"username, a member, as {display_name(user)!r}); planned: what the preview found to "
+                         "create; made: suggestions, threads and replies applying created; known: exported threads, "
+                         "replies and suggestions recognised and not created again.")
+    command.stdout.write("read: opening the file and reading it (part of preview); preview: read, plan and the "
+                         "import's record; apply: in one transaction, rolled back after each run. MiB: "
+                         "tracemalloc's peak (Python's allocations; lxml's trees are not in it).")

@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -53,12 +54,69 @@ def test_it_measures_the_word_export_beside_python_docx_and_leaves_nothing_behin
     assert not get_user_model().objects.filter(username="benchmark-coordinator").exists()
 
 
-def test_it_runs_the_page_table_and_the_export_by_default_and_says_which_sections_there_are(db, capsys):
-    call_command("benchmark", "--sizes", "5", "--export-sizes", "5", "--repeat", "1")
+def test_it_runs_the_page_table_the_export_and_the_import_by_default_and_says_which_sections_there_are(
+        db, capsys):
+    call_command("benchmark", "--sizes", "5", "--export-sizes", "5", "--import-sizes", "5", "--repeat", "1")
     out = capsys.readouterr().out
-    assert out.index("Proposal page") < out.index("Word export")
-    with pytest.raises(CommandError, match="page, export"):
+    assert out.index("Proposal page") < out.index("Word export") < out.index("Word import")
+    with pytest.raises(CommandError, match="page, export, import"):
         call_command("benchmark", "--only", "pages")
+
+
+def _import_rows(out: str) -> list[list[list[str]]]:
+    """The import table's rows, as [what, preview, apply] groups of columns."""
+    return [[part.split() for part in line.split("|")] for line in out.splitlines()
+            if line.strip() and line.split()[0].isdigit()]
+
+
+def test_it_measures_the_import_of_a_reviewed_copy_and_leaves_nothing_behind(db, capsys):
+    from comments.models import Suggestion, Thread
+    from documents.models import ReviewImport
+
+    call_command("benchmark", "--only", "import", "--import-sizes", "40", "--repeat", "2")
+    out = capsys.readouterr().out
+    assert "Proposal page" not in out and "Word export" not in out
+    assert "Word import of a reviewed review copy" in out
+    header = next(line for line in out.splitlines() if line.split()[:1] == ["entries"])
+    for column in ("KiB", "changes", "comments", "planned", "made", "known", "unmatched", "read ms", "preview ms",
+                   "queries", "MiB", "apply ms"):
+        assert column in header
+    [[what, previewed, applied]] = _import_rows(out)
+    entries, kib, changes, comments, planned, made, known, unmatched = what
+    # 40 entries: an insertion per ten, a comment per twenty; eight exported threads, each
+    # with a reply, recognised (sixteen comments), none created again.
+    assert (entries, changes, comments) == ("40", "4", "2")
+    assert (planned, made, known, unmatched) == ("6", "6", "16", "0")
+    read, preview, preview_queries, preview_peak = previewed
+    assert 0 < float(read) < float(preview) and int(preview_queries) > 0 and float(preview_peak) > 0
+    apply, apply_queries, apply_peak = applied
+    assert float(apply) > 0 and int(apply_queries) > 0 and float(apply_peak) > 0
+    assert float(kib) > 0
+    assert not Proposal.objects.exists()
+    assert not (ReviewImport.objects.exists() or Suggestion.objects.exists() or Thread.objects.exists())
+
+
+def test_the_reviewed_copy_holds_what_the_import_section_says(db, owner, proposal):
+    """Its insertions are by the non-member and its comments by the member, on entries'
+    fields, as read back."""
+    from documents import benchmark, services
+    from documents.export import export_docx
+    from documents.reading import read_review
+    from occupations.sample import fill_proposal
+
+    fill_proposal(proposal, owner, 40)
+    benchmark.add_threads(proposal, owner)
+    data, changes, comments = benchmark.reviewed_copy(export_docx(proposal, review=True).read(), "owner")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        reading = read_review({name: archive.read(name) for name in archive.namelist()})
+    found = [(change.text, change.author) for field in reading.fields.values() for change in field.changes]
+    assert found == [(benchmark.INSERTED, benchmark.REVIEWER)] * changes == [(" (reviewed)", "Dana Outside")] * 4
+    new = [comment for comment in reading.comments.values() if comment.text == benchmark.COMMENTED]
+    assert len(new) == comments == 2 and {comment.author for comment in new} == {"owner"}
+    assert all(comment.anchored for comment in new)
+    _, plan = services.review_import_preview(proposal=proposal, by=owner, data=data, name="reviewed.docx")
+    assert sorted((str(item.kind), item.author.name, item.author.user) for item in plan.items) == (
+        [("replace", "Dana Outside", None)] * 4 + [("thread", "owner", owner)] * 2)
 
 
 def test_the_references_write_the_paragraphs_the_export_writes(db, owner, proposal):
