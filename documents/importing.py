@@ -67,6 +67,8 @@ class Planned:
     entry_kind: str = ""
     entry_values: dict = field(default_factory=dict)
     untracked: bool = False  # found by comparing texts: the reviewer had Track Changes off
+    before: str = ""  # the words either side of a change, for the preview
+    after: str = ""
 
 
 @dataclass
@@ -83,9 +85,10 @@ class Plan:
     unmatched: list[Unmatched] = field(default_factory=list)
     recognized: int = 0  # threads, replies and suggestions the file brought back unchanged
     text_matching: bool = False
+    section_order: list[str] = field(default_factory=list)
 
     def by_section(self) -> list[tuple[str, list, list]]:
-        """(section, planned, unmatched) in the order they were found."""
+        """(section, planned, unmatched) in the document's order."""
         order, planned, unmatched = [], {}, {}
         for item in self.items:
             if item.section not in planned:
@@ -95,6 +98,8 @@ class Plan:
             if item.section not in planned and item.section not in unmatched:
                 order.append(item.section)
             unmatched.setdefault(item.section, []).append(item)
+        rank = {name: index for index, name in enumerate(self.section_order)}
+        order.sort(key=lambda name: rank.get(name, len(rank)))
         return [(section, planned.get(section, []), unmatched.get(section, [])) for section in order]
 
     @property
@@ -123,6 +128,16 @@ def _written(text: str, path: str) -> str:
     return "\n".join(line for line in text.split("\n") if line.strip())
 
 
+def _words_before(text: str, at: int, size: int = 60) -> str:
+    piece = text[max(0, at - size):at]
+    return ("…" + piece.split(" ", 1)[-1]) if at > size and " " in piece else piece
+
+
+def _words_after(text: str, at: int, size: int = 60) -> str:
+    piece = text[at:at + size]
+    return (piece.rsplit(" ", 1)[0] + "…") if len(text) > at + size and " " in piece else piece
+
+
 def _own_words(text: str) -> bool:
     return text.startswith(_DESCRIBED)
 
@@ -142,6 +157,7 @@ class _Planner:
         self.plan = Plan(proposal=proposal, text_matching=text_matching)
         self.outline = proposal_outline(proposal)
         self.sections = sections_of(self.outline)
+        self.plan.section_order = ["Title", *(f"{block.number} {block.text}".strip() for block in self.outline.contents)]
         self.current = {}
         for block in self.outline.walk():
             for item in block.fields:
@@ -153,7 +169,18 @@ class _Planner:
         self.people: dict[str, Person] = {}
         self.as_of: datetime | None = None
         self._exported: dict[str, str] = {}
-        self.threads = list(Thread.objects.filter(proposal=proposal).prefetch_related("comments"))
+        threads = Thread.objects.filter(proposal=proposal).prefetch_related("comments__author")
+        # Threads by their opening comment (the first made: a reply from Word may be dated
+        # before it), and every comment, by (author, text): what the export wrote is known
+        # when it comes back, a reply too where a client lost its link (LibreOffice).
+        self.opening: dict[tuple[str, str], Thread] = {}
+        self.said: dict[tuple[str, str], Thread] = {}
+        for thread in threads:
+            comments = sorted(thread.comments.all(), key=lambda comment: comment.pk)
+            if comments:
+                self.opening.setdefault((comments[0].author_label, comments[0].text.strip()), thread)
+            for comment in comments:
+                self.said.setdefault((comment.author_label, comment.text.strip()), thread)
         self.suggestions = list(Suggestion.objects.filter(proposal=proposal))
         self.blocks = {block.path: block for block in self.outline.walk() if block.kind == "entry" and block.path}
         # Untracked edits carry no author: they are the last person's who saved the file.
@@ -190,7 +217,8 @@ class _Planner:
             return
         self.plan.items.append(Planned(
             kind=Suggestion.Kind.REPLACE, path=path, section=self._section(path), author=author, date=date,
-            start=anchor.start, end=anchor.end, quote=anchor.quote, replacement=replacement, untracked=untracked))
+            start=anchor.start, end=anchor.end, quote=anchor.quote, replacement=replacement, untracked=untracked,
+            before=_words_before(now, anchor.start), after=_words_after(now, anchor.end)))
 
     # --- the fields ---------------------------------------------------------------------
 
@@ -419,16 +447,8 @@ class _Planner:
 
     # --- comments ---------------------------------------------------------------------
 
-    def _known_thread(self, path: str, text: str, author: Person):
-        for thread in self.threads:
-            if path and thread.path.split(".", 1)[0] != path.split(".", 1)[0]:
-                continue
-            # The opening comment is the first made; a reply from Word may be dated before it.
-            first = min(thread.comments.all(), key=lambda comment: comment.pk, default=None)
-            if (first is not None and first.text.strip() == text.strip()
-                    and first.author_label == author.label):
-                return thread
-        return None
+    def _known_thread(self, text: str, author: Person):
+        return self.opening.get((author.label, text.strip()))
 
     def _where(self, comment) -> tuple[str, int | None, int | None]:
         """(path, start, end in the file's text of that field) of a comment; a comment with
@@ -464,9 +484,12 @@ class _Planner:
                 continue
             # A thread the export wrote is known by its first comment, wherever it sits
             # (on a heading, on a suggested entry that has no bookmark yet).
-            known = self._known_thread("", _strip_kind(root.text), self._person(root.author))
+            known = self._known_thread(_strip_kind(root.text), self._person(root.author))
             if known is not None:
                 self._follow_up(known, root, answers)
+                continue
+            if not answers and (self._person(root.author).label, root.text.strip()) in self.said:
+                self.plan.recognized += 1  # an exported reply that came back on its own
                 continue
             path, start, end = self._where(root)
             if not path:
@@ -483,14 +506,18 @@ class _Planner:
         resolved there is resolved here."""
         self.plan.recognized += 1
         said = {(comment.author_label, comment.text.strip()) for comment in thread.comments.all()}
+        # A reply comes after what it answers, whatever the clock of the reviewer's computer.
+        latest = max((comment.created_at for comment in thread.comments.all()), default=None)
         for answer in answers:
             person = self._person(answer.author)
             if (person.label, _strip_kind(answer.text).strip()) in said:
                 self.plan.recognized += 1
                 continue
+            date = max(answer.date, latest) if answer.date and latest else answer.date or latest
+            latest = date
             self.plan.items.append(Planned(kind="reply", path=thread.path, section=self._section(thread.path),
-                                           author=person, date=answer.date, thread=thread,
-                                           messages=[Message(person, answer.date, answer.text)]))
+                                           author=person, date=date, thread=thread,
+                                           messages=[Message(person, date, answer.text)]))
         if root.done and thread.status == Thread.Status.OPEN:
             self.plan.items.append(Planned(kind="resolve", path=thread.path, section=self._section(thread.path),
                                            author=self.editor, date=None, thread=thread))
@@ -498,7 +525,10 @@ class _Planner:
     def _new_thread(self, path, start, end, root, answers, exported) -> None:
         author = self._person(root.author)
         messages = [Message(author, root.date, root.text)]
-        messages += [Message(self._person(item.author), item.date, item.text) for item in answers]
+        for item in answers:
+            previous = messages[-1].date
+            date = max(item.date, previous) if item.date and previous else item.date or previous
+            messages.append(Message(self._person(item.author), date, item.text))
         planned = Planned(kind="thread", path=path, section=self._section(path), author=author, date=root.date,
                           messages=messages, resolved=root.done)
         if start is not None:
@@ -532,9 +562,13 @@ def plan_import(proposal, package, *, text_matching: bool = False) -> Plan:
     reading = read_review(package.parts)
     ours, as_of = _source(reading, proposal)
     if not ours and not text_matching:
+        origin = reading.properties.get(PROPOSAL_PROPERTY, "").partition(" ")[2]
+        source = (f"It was exported from another proposal (“{origin}”)" if origin
+                  else "It does not say which proposal it was exported from")
         raise ValidationError(
-            "This file is not an export of this proposal, so its paragraphs cannot be matched by their "
-            "bookmarks. Check that it is the right file; if it is, import it again matching by text only.",
+            f"This file is not an export of this proposal. {source}, so its paragraphs cannot be matched by "
+            "their bookmarks. Check that it is the right file; if it is, choose it again, tick “Match by text "
+            "only” and preview it.",
             code="other_proposal",
         )
     planner = _Planner(proposal, reading, text_matching=not ours)

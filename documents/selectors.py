@@ -24,9 +24,28 @@ def review_counts(proposal) -> ReviewCounts:
     return ReviewCounts(threads["open"], threads["resolved"], suggestions)
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def import_summary(made: dict) -> str:
+    """What an import created, in words: "2 suggestions, 1 new thread, 1 reply to a thread"."""
+    parts = [_count(made.get("suggestions", 0), "suggestion", "suggestions"),
+             _count(made.get("threads", 0), "new thread", "new threads")]
+    if made.get("replies"):
+        parts.append(_count(made["replies"], "reply to a thread", "replies to threads"))
+    if made.get("resolved"):
+        parts.append(_count(made["resolved"], "thread resolved", "threads resolved"))
+    return ", ".join(parts)
+
+
 def imports_of(proposal) -> list:
-    """The proposal's imports of reviewed files, newest first, with who uploaded them."""
+    """The proposal's imports of reviewed files, newest first, with who uploaded them and
+    what each created, in words."""
     from documents.models import ReviewImport
 
-    return list(ReviewImport.objects.filter(proposal=proposal).select_related("uploaded_by")
-                .defer("data").order_by("-created_at", "-id"))
+    imports = list(ReviewImport.objects.filter(proposal=proposal).select_related("uploaded_by")
+                   .defer("data").order_by("-created_at", "-id"))
+    for item in imports:
+        item.summary_text = import_summary(item.summary) if item.status == ReviewImport.Status.APPLIED else ""
+    return imports

@@ -1,6 +1,8 @@
 """Writes of the Word round trip: a reviewed file previewed, then applied in one
 transaction (or cancelled, creating nothing). Editors and coordinators import."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +14,9 @@ from documents.models import ReviewImport
 from documents.upload import open_review_file
 from occupations import access
 from occupations.selectors import text_at
+
+
+STALE_PREVIEW = timedelta(days=1)
 
 
 def _require(proposal, user) -> None:
@@ -27,6 +32,10 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
     _require(proposal, by)
     package = open_review_file(data, name)
     plan = plan_import(proposal, package, text_matching=text_matching)
+    # Previews left neither applied nor cancelled for a day give their files up.
+    ReviewImport.objects.filter(proposal=proposal, status=ReviewImport.Status.PREVIEWED,
+                                created_at__lt=timezone.now() - STALE_PREVIEW).update(
+        status=ReviewImport.Status.CANCELLED, decided_at=timezone.now(), data=b"")
     review_import = ReviewImport.objects.create(
         proposal=proposal, uploaded_by=by, file_name=name[:255], size=package.size, checksum=package.checksum,
         text_matching=text_matching, data=data,
@@ -114,8 +123,9 @@ def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
         elif planned.kind == "reply":
             summary["replies"] += _create_comments(planned.thread, planned.messages)
         elif planned.kind == "resolve":
+            # Resolved in the file: by its reviewer if a member, else by who imports it.
             Thread.objects.filter(pk=planned.thread.pk, status=Thread.Status.OPEN).update(
-                status=Thread.Status.RESOLVED, resolved_by=by, resolved_at=timezone.now())
+                status=Thread.Status.RESOLVED, resolved_by=planned.author.user or by, resolved_at=timezone.now())
             summary["resolved"] += 1
     review_import.status, review_import.decided_at = ReviewImport.Status.APPLIED, timezone.now()
     review_import.summary, review_import.data = summary, b""

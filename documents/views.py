@@ -14,7 +14,7 @@ from documents import services
 from documents.export import export_docx
 from documents.forms import ExportForm, ImportForm
 from documents.models import ReviewImport
-from documents.selectors import imports_of, review_counts
+from documents.selectors import import_summary, imports_of, review_counts
 from documents.upload import MAX_BYTES
 from occupations import access
 
@@ -70,10 +70,14 @@ def _import_page(request, membership, form, status=200, *, insist: bool = False)
 
 
 def _preview(request, membership, review_import, plan, status=200):
+    earlier = (ReviewImport.objects.filter(proposal=membership.proposal, checksum=review_import.checksum,
+                                           status=ReviewImport.Status.APPLIED)
+               .select_related("uploaded_by").defer("data").order_by("-decided_at").first())
     return render(request, "documents/import_preview.html", {
         "proposal": membership.proposal,
         "review_import": review_import,
         "plan": plan,
+        "earlier": earlier,
     }, status=status)
 
 
@@ -99,7 +103,8 @@ def import_page(request, pk: int):
     except ValidationError as error:
         form.add_error("file", error)
         return _import_page(request, membership, form, status=400, insist=error.code == "other_proposal")
-    return _preview(request, membership, review_import, plan)
+    # The preview is a page of its own: reloading it does not send the file again.
+    return redirect("import_preview", pk=pk, import_id=review_import.pk)
 
 
 def _import_of(membership, import_id: int) -> ReviewImport:
@@ -126,11 +131,7 @@ def import_apply(request, pk: int, import_id: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("import_page", pk=pk)
-    made = review_import.summary
-    messages.success(request, (
-        f"Imported {review_import.file_name}: {made['suggestions']} suggestion{'s' * (made['suggestions'] != 1)}, "
-        f"{made['threads']} thread{'s' * (made['threads'] != 1)}, {made['replies']} "
-        f"repl{'ies' if made['replies'] != 1 else 'y'}, {made['resolved']} resolved."))
+    messages.success(request, f"Imported {review_import.file_name}: {import_summary(review_import.summary)}.")
     return redirect("proposal_detail", pk=pk)
 
 

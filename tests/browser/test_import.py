@@ -54,7 +54,7 @@ def test_it_imports_a_reviewed_file_and_shows_its_suggestion_in_the_document(tea
     page.get_by_role("button", name="Apply: create 2 items").click()
     page.wait_for_url(f"**/proposals/{proposal.pk}/")
     expect(page.get_by_role("status").first).to_contain_text(
-        "Imported dana-reviewed.docx: 1 suggestion, 1 thread, 0 replies, 0 resolved.")
+        "Imported dana-reviewed.docx: 1 suggestion, 1 new thread.")
     suggestion = Suggestion.objects.get(proposal=proposal)
     assert (suggestion.replacement, suggestion.author_name) == (" and measure", DANA)
     inserted = page.locator(f"#task-{task.pk} ins.suggested-ins")
