@@ -28,10 +28,31 @@ class ExportForm(forms.Form):
         return data
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way): a coordinator drops all the
+    files the reviewers sent back at once."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            if not data:
+                return super().clean(None, initial)
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Reviewed Word file (.docx)",
-        help_text="A copy exported from this proposal, reviewed in Word, LibreOffice or Google Docs. Up to 20 MB.",
+    file = MultipleFileField(
+        label="Reviewed Word files (.docx)",
+        help_text="Copies exported from this proposal, reviewed in Word, LibreOffice or Google Docs: one or "
+                  "several at once, up to 20 MB each.",
         error_messages={"required": "Choose the reviewed Word file to import.",
                         "empty": "The file is empty."},
     )

@@ -47,5 +47,12 @@ def imports_of(proposal) -> list:
     imports = list(ReviewImport.objects.filter(proposal=proposal).select_related("uploaded_by")
                    .defer("data").order_by("-created_at", "-id"))
     for item in imports:
-        item.summary_text = import_summary(item.summary) if item.status == ReviewImport.Status.APPLIED else ""
+        if item.status == ReviewImport.Status.APPLIED:
+            item.summary_text = import_summary(item.summary)
+        elif item.status == ReviewImport.Status.PREVIEWED and "planned" in item.summary:
+            planned = item.summary["planned"]
+            item.summary_text = f"{planned} to create" + (
+                f", {item.summary['unmatched']} not matched" if item.summary.get("unmatched") else "")
+        else:
+            item.summary_text = ""
     return imports

@@ -39,6 +39,7 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
     review_import = ReviewImport.objects.create(
         proposal=proposal, uploaded_by=by, file_name=name[:255], size=package.size, checksum=package.checksum,
         text_matching=text_matching, data=data,
+        summary={"planned": len(plan.items), "unmatched": len(plan.unmatched), "recognized": plan.recognized},
     )
     return review_import, plan
 

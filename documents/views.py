@@ -60,10 +60,12 @@ def export_word(request, pk: int):
 
 
 def _import_page(request, membership, form, status=200, *, insist: bool = False):
+    imports = imports_of(membership.proposal)
     return render(request, "documents/import.html", {
         "proposal": membership.proposal,
         "form": form,
-        "imports": imports_of(membership.proposal),
+        "imports": imports,
+        "waiting": sum(item.status == ReviewImport.Status.PREVIEWED for item in imports),
         "insist": insist,
         "limit_mb": MAX_BYTES // (1024 * 1024),
     }, status=status)
@@ -90,21 +92,54 @@ def import_page(request, pk: int):
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, membership, form, status=400)
-    upload = form.cleaned_data["file"]
-    if upload.size > MAX_BYTES:
-        form.add_error("file", ValidationError(
-            f"This file is {upload.size / 1024 / 1024:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB limit.",
-            code="too_large"))
-        return _import_page(request, membership, form, status=400)
-    try:
-        review_import, plan = services.review_import_preview(
-            proposal=membership.proposal, by=request.user, data=upload.read(), name=upload.name,
-            text_matching=form.cleaned_data["text_matching"])
-    except ValidationError as error:
-        form.add_error("file", error)
-        return _import_page(request, membership, form, status=400, insist=error.code == "other_proposal")
-    # The preview is a page of its own: reloading it does not send the file again.
-    return redirect("import_preview", pk=pk, import_id=review_import.pk)
+    uploads = form.cleaned_data["file"]
+    previewed, refused = [], []
+    for upload in uploads:
+        try:
+            if upload.size > MAX_BYTES:
+                raise ValidationError(f"This file is {upload.size / 1024 / 1024:.1f} MB, more than the "
+                                      f"{MAX_BYTES // 1024 // 1024} MB limit.", code="too_large")
+            review_import, _ = services.review_import_preview(
+                proposal=membership.proposal, by=request.user, data=upload.read(), name=upload.name,
+                text_matching=form.cleaned_data["text_matching"])
+            previewed.append(review_import)
+        except ValidationError as error:
+            refused.append((upload.name, error))
+    if len(uploads) == 1:
+        if refused:
+            name, error = refused[0]
+            form.add_error("file", error)
+            return _import_page(request, membership, form, status=400, insist=error.code == "other_proposal")
+        # The preview is a page of its own: reloading it does not send the file again.
+        return redirect("import_preview", pk=pk, import_id=previewed[0].pk)
+    # Several files: each is previewed; the page lists them to look at, apply or cancel.
+    for name, error in refused:
+        messages.error(request, f"{name}: {' '.join(error.messages)}")
+    if previewed:
+        messages.info(request, f"{len(previewed)} file{'s' * (len(previewed) != 1)} previewed: look at each, "
+                               "or apply them all.")
+    return redirect("import_page", pk=pk)
+
+
+@login_required
+@require_POST
+def import_apply_all(request, pk: int):
+    """Every file previewed and waiting, applied one after the other (oldest first), so
+    what one brings is known when the next is planned."""
+    membership = access.membership_for(request.user, pk, access.WRITE)
+    waiting = ReviewImport.objects.filter(proposal=membership.proposal, status=ReviewImport.Status.PREVIEWED
+                                          ).defer("data").order_by("created_at", "id")
+    done = []
+    for review_import in waiting:
+        try:
+            applied = services.review_import_apply(review_import=review_import, by=request.user)
+        except ValidationError as error:
+            messages.error(request, f"{review_import.file_name}: {error.messages[0]}")
+            continue
+        done.append(f"{applied.file_name} ({import_summary(applied.summary)})")
+    if done:
+        messages.success(request, "Imported " + "; ".join(done) + ".")
+    return redirect("proposal_detail", pk=pk)
 
 
 def _import_of(membership, import_id: int) -> ReviewImport:

@@ -37,8 +37,8 @@ def test_it_imports_a_reviewed_file_and_shows_its_suggestion_in_the_document(tea
     log_in(page, "cora")
     page.goto(f"/proposals/{proposal.pk}/")
     page.get_by_role("link", name="Import reviewed Word files").click()
-    expect(page.get_by_role("heading", name="Import a reviewed Word file")).to_be_visible()
-    page.get_by_label("Reviewed Word file (.docx)").set_input_files(str(reviewed))
+    expect(page.get_by_role("heading", name="Import reviewed Word files")).to_be_visible()
+    page.get_by_label("Reviewed Word files (.docx)").set_input_files(str(reviewed))
     page.get_by_role("button", name="Preview the import").click()
 
     expect(page.get_by_role("heading", name="Preview: dana-reviewed.docx")).to_be_visible()

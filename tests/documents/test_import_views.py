@@ -174,12 +174,12 @@ def test_it_shows_the_form_and_the_files_imported(client, team, role, request):
     response = client.get(page_url(proposal))
     assert response.status_code == 200
     content = response.content.decode()
-    assert '<label class="form-label" for="id_file">Reviewed Word file (.docx)</label>' in content
+    assert '<label class="form-label" for="id_file">Reviewed Word files (.docx)</label>' in content
     assert 'enctype="multipart/form-data"' in content and "csrfmiddlewaretoken" in content
     assert 'name="text_matching"' not in content  # offered only for another proposal's file
     text = visible(response)
-    assert "Import a reviewed Word file" in text
-    assert "Up to 20 MB." in text
+    assert "Import reviewed Word files" in text
+    assert "up to 20 MB each." in text
     assert "Imported files None yet." in text
 
 
@@ -487,3 +487,42 @@ def test_it_previews_a_long_proposal_in_a_few_queries(client, proposal, owner, d
     assert response.status_code == 200, visible(response)
     assert "Apply: create 5 items" in visible(response)
     print(f"\npreview of a 200-entry proposal: {len(captured.captured_queries)} queries")
+
+
+# --- several files at once ------------------------------------------------------------------------
+
+
+def test_it_previews_several_files_at_once_and_applies_them_all(client, team, reviewed, owner, reviewer):
+    """A coordinator drops every file the reviewers sent back: each is previewed, the bad
+    one is refused by name, and "Apply all" brings in the rest one after the other."""
+    proposal, tasks, *_ = team
+    second = Reviewer(exported(proposal))
+    second.insert(f"task:{tasks[2].pk}.text", "Train", " and coach", "Pat Elsewhere")
+    client.force_login(owner)
+    response = client.post(page_url(proposal), {"file": [upload(reviewed, "dana.docx"),
+                                                         upload(second.save(), "pat.docx"),
+                                                         upload(b"%PDF-1.7 not a docx", "scan.pdf")]},
+                           follow=True)
+    assert response.redirect_chain == [(page_url(proposal), 302)]
+    text = visible(response)
+    assert "scan.pdf: This is a PDF." in text
+    assert "2 files previewed: look at each, or apply them all." in text
+    assert "5 to create" in text and "1 to create" in text
+    assert ReviewImport.objects.filter(status=ReviewImport.Status.PREVIEWED).count() == 2
+    assert Suggestion.objects.count() == 0
+
+    applied = client.post(reverse("import_apply_all", args=[proposal.pk]), follow=True)
+    assert applied.redirect_chain == [(reverse("proposal_detail", args=[proposal.pk]), 302)]
+    assert "Imported dana.docx (2 suggestions, 1 new thread, 1 reply to a thread, 1 thread resolved); " \
+           "pat.docx (1 suggestion, 0 new threads)." in visible(applied)
+    assert set(ReviewImport.objects.values_list("status", flat=True)) == {ReviewImport.Status.APPLIED}
+    assert Suggestion.objects.filter(author_name="Pat Elsewhere", replacement=" and coach").exists()
+
+
+def test_it_lets_only_editors_and_coordinators_apply_all(client, team, reviewed, owner, reviewer):
+    proposal, *_ = team
+    client.force_login(owner)
+    previewed(client, proposal, reviewed)
+    client.force_login(reviewer)
+    assert client.post(reverse("import_apply_all", args=[proposal.pk])).status_code == 403
+    assert ReviewImport.objects.get().status == ReviewImport.Status.PREVIEWED
