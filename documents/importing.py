@@ -364,14 +364,15 @@ class _Planner:
     def untracked_removals(self) -> None:
         """An entry whose paragraph is gone without a tracked change: the reviewer deleted it
         with Track Changes off. Only believed where the file kept its bookmarks (a client
-        that drops them would otherwise seem to delete everything)."""
+        that drops them would otherwise seem to delete everything, see plan_import)."""
         if self.as_of is None:
             return
         # Entries made after the export were never in the file.
         until = self.as_of + timedelta(seconds=1)
         expected = {path for path, block in self.blocks.items() if block.obj.created_at < until}
         came_back = {path.split(".", 1)[0] for path in self.reading.fields}
-        if not expected or len(came_back & expected) < 0.9 * len(expected):
+        # Those matched neither by bookmark nor by their words (matched before this) are gone.
+        if not expected:
             return
         for object_path in sorted(expected - came_back):
             self.removal(object_path, self.editor, None, untracked=True)
@@ -398,6 +399,8 @@ class _Planner:
         after a section's text, more of that text; anywhere else, reported."""
         paragraphs, own = self.reading.paragraphs, self._own_words()
 
+        self._new_rows(paragraphs)
+
         def is_new(paragraph) -> bool:
             if paragraph.paths or paragraph.in_table or not paragraph.accepted.strip():
                 return False
@@ -419,6 +422,19 @@ class _Planner:
             after = paragraphs[index + len(run)] if index + len(run) < len(paragraphs) else None
             self._new_paragraphs(run, before, after)
             index += len(run)
+
+    def _new_rows(self, paragraphs) -> None:
+        """A row added to a table (a workforce figure, a related occupation) is reported:
+        its cells are not matched to an entry's fields yet."""
+        cells: list[str] = []
+        for paragraph in [*paragraphs, None]:
+            if paragraph is not None and paragraph.in_table and paragraph.inserted and not paragraph.paths:
+                cells.append(paragraph.accepted.strip())
+                continue
+            if any(cells) and not self._known_addition(" — ".join(cells)):
+                self.plan.unmatched.append(Unmatched("", " | ".join(cell for cell in cells if cell),
+                                                     "a new table row: add it as an entry by hand"))
+            cells = []
 
     def _new_paragraphs(self, run, before, after) -> None:
         change = next((item for paragraph in run for item in paragraph.changes if item.text), None)

@@ -188,6 +188,48 @@ class Reviewer:
             after.addnext(reference)
             after = reference
 
+    def comment_bare(self, path: str, author: str, text: str) -> None:
+        """A comment with no range: only its reference, at the end of the field's paragraph
+        (as LibreOffice writes a comment on a point)."""
+        paragraph = self._paragraphs_of(path)[-1]
+        number, _ = self._comment(author, text)
+        run = etree.SubElement(paragraph, w("r"))
+        etree.SubElement(run, w("commentReference"), {w("id"): number})
+
+    def delete_paragraph_untracked(self, path: str) -> None:
+        [paragraph] = self._paragraphs_of(path)
+        paragraph.getparent().remove(paragraph)
+
+    def add_row_after_last_row(self, *cells: str, author: str = "") -> None:
+        """A row added at the end of the document's last table, as Word tracks it: the row
+        and each cell's text inserted. Cells not given stay empty."""
+        *values, author = (*cells, author) if author else cells
+        table = list(self.document.iter(w("tbl")))[-1]
+        row = deepcopy(table.findall(w("tr"))[-1])
+        for mark in list(row.iter(w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"),
+                                  w("commentRangeEnd"))):
+            mark.getparent().remove(mark)
+        properties = row.find(w("trPr"))
+        if properties is None:
+            properties = etree.SubElement(row, w("trPr"))
+            row.insert(0, properties)
+        properties.append(self._revision("ins", author))
+        texts = [*values, *[""] * 9]
+        for cell, text in zip(row.findall(w("tc")), [texts[0], "", "", texts[1]]):
+            paragraphs = cell.findall(w("p"))
+            for extra in paragraphs[1:]:
+                cell.remove(extra)
+            paragraph = paragraphs[0]
+            for child in list(paragraph):
+                if child.tag != w("pPr"):
+                    paragraph.remove(child)
+            if text:
+                inserted = self._revision("ins", author)
+                run = etree.SubElement(inserted, w("r"))
+                etree.SubElement(run, w("t"), {XML_SPACE: "preserve"}).text = text
+                paragraph.append(inserted)
+        table.append(row)
+
     def _exported(self, words: str):
         for comment in self.comments.iter(w("comment")):
             if words in "".join(comment.itertext()):

@@ -1,6 +1,8 @@
 """Importing a reviewed Word file: what the preview plans and what applying creates, for
 files edited the way Word writes them (tests/documents/reviewing.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -231,3 +233,45 @@ def test_it_takes_a_paragraph_added_after_a_sections_text_as_more_of_that_text(t
     text = proposal.background
     assert (text[:suggestion.start] + suggestion.replacement + text[suggestion.end:]
             == "The 2018 SOC.\n\nIt placed this work in 15-1211.\nThe 2028 revision may move it.")
+
+
+def test_it_puts_a_comment_without_a_range_on_its_paragraphs_entry(team, owner):
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.comment_bare(f"task:{tasks[3].pk}.text", DANA, "Is this a task at all?")
+    review_import, plan = preview(proposal, owner, word.save())
+    [item] = plan.items
+    assert (item.kind, item.path, item.start) == ("thread", f"task:{tasks[3].pk}", None)
+    services.review_import_apply(review_import=review_import, by=owner)
+    assert Thread.objects.get(path=f"task:{tasks[3].pk}").comments.get().text == "Is this a task at all?"
+
+
+def test_it_takes_a_bullet_deleted_with_track_changes_off_as_a_suggested_removal(team, owner):
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.delete_paragraph_untracked(f"task:{tasks[3].pk}.text")
+    review_import, plan = preview(proposal, owner, word.save(last_modified_by=DANA))
+    [item] = plan.items
+    assert (item.kind, item.path, item.untracked, item.author.label) == (
+        Suggestion.Kind.REMOVE_ENTRY, f"task:{tasks[3].pk}", True, DANA)
+
+
+def test_it_does_not_take_entries_made_after_the_export_for_deleted_ones(team, owner):
+    proposal, tasks, *_ = team
+    data = exported(proposal)
+    later = writing.entry_create(entry_kind=kind_for("task"), proposal=proposal, text="Written later.", by=owner)
+    # The export's time is to the second: 'later' is made plainly after it.
+    type(later).objects.filter(pk=later.pk).update(created_at=later.created_at + timedelta(seconds=5))
+    _, plan = preview(proposal, owner, data)
+    assert plan.items == []
+
+
+def test_it_reports_a_new_table_row_instead_of_dropping_it(team, owner):
+    proposal, tasks, *_ = team
+    writing.entry_create(entry_kind=kind_for("workforce_figure"), proposal=proposal, description="Nurse informaticists",
+                         source="HIMSS", by=owner)
+    word = Reviewer(exported(proposal))
+    word.add_row_after_last_row("Health data analysts", "BLS", author=DANA)
+    _, plan = preview(proposal, owner, word.save())
+    assert [item.text for item in plan.unmatched] == ["Health data analysts | BLS"]
+    assert "a new table row" in plan.unmatched[0].reason
