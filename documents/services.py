@@ -101,14 +101,21 @@ def _create_thread(proposal, planned: Planned, texts: dict, by) -> None:
     _create_comments(thread, planned.messages)
 
 
-@transaction.atomic
-def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
-    """Create everything the preview showed (as the proposal is now), in one transaction."""
+def _pending(review_import: ReviewImport, by) -> ReviewImport:
+    """The import as it is now, locked, if it is still to be decided: two people cannot
+    both apply it, nor one apply what another cancelled."""
     _require(review_import.proposal, by)
     review_import = ReviewImport.objects.select_for_update().get(pk=review_import.pk)
     if review_import.status != ReviewImport.Status.PREVIEWED:
         raise ValidationError(f"This file was already {review_import.get_status_display().lower()}.",
                               code="decided")
+    return review_import
+
+
+@transaction.atomic
+def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
+    """Create everything the preview showed (as the proposal is now), in one transaction."""
+    review_import = _pending(review_import, by)
     plan = review_import_plan(review_import)
     proposal = review_import.proposal
     texts = {item.path: text_at(proposal, item.path) for item in plan.items if item.start is not None}
@@ -136,11 +143,7 @@ def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
 
 @transaction.atomic
 def review_import_cancel(*, review_import: ReviewImport, by) -> ReviewImport:
-    _require(review_import.proposal, by)
-    review_import = ReviewImport.objects.select_for_update().get(pk=review_import.pk)
-    if review_import.status != ReviewImport.Status.PREVIEWED:
-        raise ValidationError(f"This file was already {review_import.get_status_display().lower()}.",
-                              code="decided")
+    review_import = _pending(review_import, by)
     review_import.status, review_import.decided_at, review_import.data = (
         ReviewImport.Status.CANCELLED, timezone.now(), b"")
     review_import.save(update_fields=["status", "decided_at", "data"])

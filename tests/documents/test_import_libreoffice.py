@@ -22,13 +22,8 @@ What LibreOffice 7.4 writes, seen by converting a .docx with w:ins/w:del and com
 Skipped without soffice; under CI or with REQUIRE_LIBREOFFICE a missing soffice fails."""
 
 import io
-import os
-import shutil
-import signal
-import subprocess
 import zipfile
 from itertools import count
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -43,10 +38,10 @@ from documents.reading import read_review
 from occupations import services as writing
 from occupations.kinds import kind_for
 from occupations.models import Proposal
+from tests.documents.clients import soffice_convert
 
 pytestmark = pytest.mark.libreoffice
 
-TIMEOUT = 120  # seconds for one conversion; a first start with a fresh profile takes a few
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -74,18 +69,6 @@ def text(name: str) -> str:
 
 # --- LibreOffice ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def soffice():
-    found = shutil.which("soffice")
-    if found is None:
-        message = ("No `soffice` on PATH: install it with `apt-get install -y --no-install-recommends "
-                   "libreoffice-writer-nogui` to import files LibreOffice wrote.")
-        if os.environ.get("CI") or os.environ.get("REQUIRE_LIBREOFFICE"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
 @pytest.fixture
 def convert(soffice, tmp_path):
     """convert(data, "review.docx", "fodt") -> the bytes LibreOffice wrote, with a profile
@@ -94,25 +77,11 @@ def convert(soffice, tmp_path):
 
     def run(data: bytes, name: str, target: str) -> bytes:
         number = next(runs)
-        folder, out = tmp_path / f"in-{number}", tmp_path / f"out-{number}"
+        folder = tmp_path / f"conversion-{number}"
         folder.mkdir()
-        out.mkdir()
         source = folder / name
         source.write_bytes(data)
-        profile = (tmp_path / f"profile-{number}").as_uri()
-        command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}",
-                   "--convert-to", target, "--outdir", str(out), str(source)]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            stdout, stderr = process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            pytest.fail(f"soffice took more than {TIMEOUT} s: {' '.join(command)}")
-        converted = out / f"{Path(name).stem}.{target.split(':', 1)[0]}"
-        assert process.returncode == 0 and converted.exists(), (
-            f"soffice did not convert {name} to {target} (exit {process.returncode}):\n"
-            f"{(stdout + stderr).decode(errors='replace')}")
+        converted = soffice_convert(soffice, source, target, folder)
         return converted.read_bytes()
 
     return run

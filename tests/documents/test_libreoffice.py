@@ -9,11 +9,7 @@ the words on the pages.
 Skipped where LibreOffice (or poppler's pdftotext) is not installed; under CI, or with
 REQUIRE_LIBREOFFICE set, a missing program fails the tests instead (.ci/run installs both)."""
 
-import os
 import re
-import shutil
-import signal
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -28,10 +24,10 @@ from occupations.entries import JobTitle, Task, WorkActivity
 from occupations.kinds import kind_for
 from occupations.models import Proposal
 from occupations.sample import fill_proposal
+from tests.documents.clients import run_limited, soffice_convert
 
 pytestmark = pytest.mark.libreoffice
 
-TIMEOUT = 120  # seconds for one conversion; a first start with a fresh profile takes a few
 
 ODF = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -51,44 +47,6 @@ TRAIN = "Train clinicians to use new documentation tools"
 NEW_TASK = "Audit access to patient records"
 
 
-def _required() -> bool:
-    return bool(os.environ.get("CI") or os.environ.get("REQUIRE_LIBREOFFICE"))
-
-
-def _program(name: str, package: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        message = (f"No `{name}` on PATH: install it with `apt-get install -y --no-install-recommends {package}` "
-                   "to run the LibreOffice tests of the Word export.")
-        if _required():
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
-@pytest.fixture(scope="session")
-def soffice():
-    return _program("soffice", "libreoffice-writer-nogui")
-
-
-@pytest.fixture(scope="session")
-def pdftotext():
-    return _program("pdftotext", "poppler-utils")
-
-
-def _run(command: list[str]) -> subprocess.CompletedProcess:
-    """Run with a time limit; on timeout the whole process group goes (soffice is a
-    script that starts soffice.bin)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"{command[0]} took more than {TIMEOUT} s: {' '.join(command)}")
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
-
-
 @pytest.fixture
 def convert(soffice, tmp_path):
     """convert(export, "odt" | "pdf") -> the converted file, made by LibreOffice with a
@@ -101,14 +59,7 @@ def convert(soffice, tmp_path):
         folder.mkdir()
         source = folder / export.filename
         source.write_bytes(export.read())
-        profile = tmp_path / f"profile-{number}"
-        result = _run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                       "--convert-to", target, "--outdir", str(folder), str(source)])
-        converted = source.with_suffix(f".{target}")
-        assert result.returncode == 0 and converted.exists(), (
-            f"soffice did not convert {source.name} to {target} (exit {result.returncode}):\n"
-            f"{result.stdout.decode(errors='replace')}\n{result.stderr.decode(errors='replace')}"
-        )
+        converted = soffice_convert(soffice, source, target, folder)
         return converted
 
     return run
@@ -116,7 +67,7 @@ def convert(soffice, tmp_path):
 
 def _pdf_pages(pdftotext: str, pdf: Path) -> list[str]:
     """The text of each page, with whitespace made single spaces."""
-    result = _run([pdftotext, "-layout", str(pdf), "-"])
+    result = run_limited([pdftotext, "-layout", str(pdf), "-"])
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     pages = result.stdout.decode().split("\f")
     if pages and not pages[-1].strip():

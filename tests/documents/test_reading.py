@@ -5,10 +5,6 @@ WordprocessingML of every shape the other clients write is read right; 4. any fi
 any suggestions written by documents.fields reads back as written; and it is quick."""
 
 import io
-import os
-import shutil
-import signal
-import subprocess
 import time
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +32,7 @@ from occupations.models import Proposal
 from occupations.outline import proposal_outline
 from occupations.sample import fill_proposal
 from occupations.selectors import text_at
+from tests.documents.clients import soffice_convert
 from tests.documents.docx_reading import W, W14, W15, bookmark_names, w, without_blank_lines
 
 INTRODUCTION = ("Health informatics joins clinical care and information technology.\n\n"
@@ -444,39 +441,13 @@ def test_it_reads_what_a_reviewer_did_in_word(reviewed):
 
 # --- 3. LibreOffice as the second client -----------------------------------------------------
 
-TIMEOUT = 120
-
-
-@pytest.fixture(scope="session")
-def soffice():
-    found = shutil.which("soffice")
-    if found is None:
-        message = ("No `soffice` on PATH: install it with `apt-get install -y --no-install-recommends "
-                   "libreoffice-writer-nogui` to read back a copy saved by LibreOffice.")
-        if os.environ.get("CI") or os.environ.get("REQUIRE_LIBREOFFICE"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
 def through_libreoffice(soffice, folder, data: bytes) -> dict[str, bytes]:
     """The .docx as LibreOffice saves it again (opened and saved as Word 2007-365), with a
     profile of its own: concurrent runs must not share one."""
-    source, out = folder / "in" / "review.docx", folder / "out"
+    source = folder / "in" / "review.docx"
     source.parent.mkdir()
-    out.mkdir()
     source.write_bytes(data)
-    command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-               "--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(out), str(source)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        stdout, stderr = process.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"soffice took more than {TIMEOUT} s")
-    converted = out / "review.docx"
-    assert process.returncode == 0 and converted.exists(), (stdout + stderr).decode(errors="replace")
+    converted = soffice_convert(soffice, source, "docx:MS Word 2007 XML", folder)
     return unzip(converted.read_bytes())
 
 
