@@ -86,6 +86,7 @@ class Plan:
     recognized: int = 0  # threads, replies and suggestions the file brought back unchanged
     text_matching: bool = False
     section_order: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # path -> the text the spans are offsets into
 
     def by_section(self) -> list[tuple[str, list, list]]:
         """(section, planned, unmatched) in the document's order."""
@@ -121,7 +122,7 @@ def _source(reading, proposal) -> tuple[bool, datetime | None]:
     return pk == str(proposal.pk), _parse_date(reading.properties.get(AS_OF_PROPERTY, ""))
 
 
-def _written(text: str, path: str) -> str:
+def _written(text: str) -> str:
     """A field as the export wrote it: a section's blank lines are not written."""
     if "\n" not in text:
         return text
@@ -151,14 +152,14 @@ def _strip_kind(text: str) -> str:
 
 
 class _Planner:
-    def __init__(self, proposal, reading, *, text_matching: bool):
+    def __init__(self, proposal, reading, *, text_matching: bool, as_of: datetime | None, exported: dict):
         self.proposal = proposal
         self.reading = reading
         self.plan = Plan(proposal=proposal, text_matching=text_matching)
         self.outline = proposal_outline(proposal)
         self.sections = sections_of(self.outline)
         self.plan.section_order = ["Title", *(f"{block.number} {block.text}".strip() for block in self.outline.contents)]
-        self.current = {}
+        self.current = self.plan.texts
         for block in self.outline.walk():
             for item in block.fields:
                 if isinstance(item.value, str):
@@ -167,8 +168,8 @@ class _Planner:
                 self.current[block.text_path] = block.text
         self.members = members_by_name(proposal)
         self.people: dict[str, Person] = {}
-        self.as_of: datetime | None = None
-        self._exported: dict[str, str] = {}
+        self.as_of = as_of  # the time the file's text is from (None: not our export)
+        self.exported = exported  # path -> text then, from the history
         threads = Thread.objects.filter(proposal=proposal).prefetch_related("comments__author")
         # Threads by their opening comment (the first made: a reply from Word may be dated
         # before it), and every comment, by (author, text): what the export wrote is known
@@ -222,7 +223,7 @@ class _Planner:
 
     # --- the fields ---------------------------------------------------------------------
 
-    def field(self, path: str, found, exported: dict) -> None:
+    def field(self, path: str, found) -> None:
         if "." not in path:
             return  # a heading's bookmark: it places comments, it has no text of its own
         if path not in self.current:
@@ -230,7 +231,7 @@ class _Planner:
                                                  "it is no longer in the proposal"))
             return
         now = self.current[path]
-        was = _written(exported.get(path, now), path)
+        was = self._was(path, now)
         original = found.original
         # Untracked edits: the file's text before its tracked changes is not what was exported.
         untracked = changed_runs(was, original) if original != was else []
@@ -450,7 +451,7 @@ class _Planner:
         section = before.paths[-1] if before is not None and before.paths else ""
         if section and "." in section and section in self.current and section.split(":", 1)[0] not in KINDS_BY_KEY:
             now = self.current[section]
-            was = _written(self._exported.get(section, now), section)
+            was = self._was(section, now)
             text = "\n" + "\n".join(paragraph.accepted for paragraph in run)
             self._suggest(section, was, now, len(was), len(was), text, author, date, untracked=untracked)
             return
@@ -484,7 +485,7 @@ class _Planner:
             return (path.split(".", 1)[0] if path.split(":", 1)[0] in KINDS_BY_KEY else path), None, None
         return "", None, None
 
-    def comments(self, exported: dict) -> None:
+    def comments(self) -> None:
         comments = self.reading.comments
         replies: dict[str, list] = {}
         for comment in comments.values():
@@ -515,7 +516,7 @@ class _Planner:
                                                      f"a comment on “{words[:80]}”, which is not text of the "
                                                      "proposal" if words else "a comment on nothing we can find"))
                 continue
-            self._new_thread(path, start, end, root, answers, exported)
+            self._new_thread(path, start, end, root, answers)
 
     def _follow_up(self, thread, root, answers) -> None:
         """A thread the export wrote, back: replies written in Word are added, and a thread
@@ -538,7 +539,7 @@ class _Planner:
             self.plan.items.append(Planned(kind="resolve", path=thread.path, section=self._section(thread.path),
                                            author=self.editor, date=None, thread=thread))
 
-    def _new_thread(self, path, start, end, root, answers, exported) -> None:
+    def _new_thread(self, path, start, end, root, answers) -> None:
         author = self._person(root.author)
         messages = [Message(author, root.date, root.text)]
         for item in answers:
@@ -550,7 +551,7 @@ class _Planner:
         if start is not None:
             found = self.reading.fields[path]
             now = self.current.get(path, "")
-            was = _written(exported.get(path, now), path)
+            was = self._was(path, now)
             anchor = anchor_at(found.original, start, end)
             if found.original != was:
                 anchor = reanchor(anchor, found.original, was)
@@ -563,6 +564,11 @@ class _Planner:
                 return
             planned.start, planned.end, planned.quote = anchor.start, anchor.end, anchor.quote
         self.plan.items.append(planned)
+
+    def _was(self, path: str, now: str) -> str:
+        """A field as the file had it before the reviewer: as exported (else as it is now),
+        written the export's way."""
+        return _written(self.exported.get(path, now))
 
     @staticmethod
     def _to_exported(was: str, original: str, start: int, end: int) -> tuple[int | None, int | None]:
@@ -587,16 +593,14 @@ def plan_import(proposal, package, *, text_matching: bool = False) -> Plan:
             "only” and preview it.",
             code="other_proposal",
         )
-    planner = _Planner(proposal, reading, text_matching=not ours)
-    planner.as_of = as_of if ours else None
     exported = texts_as_of(proposal, as_of) if ours and as_of is not None else {}
-    planner._exported = exported
+    planner = _Planner(proposal, reading, text_matching=not ours, as_of=as_of if ours else None, exported=exported)
     bookmarked = bool(reading.fields)
     planner.match_by_text(foreign=not ours)
     for path, found in list(reading.fields.items()):
-        planner.field(path, found, exported)
+        planner.field(path, found)
     if ours and bookmarked:
         planner.untracked_removals()
     planner.lists()
-    planner.comments(exported)
+    planner.comments()
     return planner.plan

@@ -11,6 +11,7 @@ from comments.page import page_suggestions, page_threads
 from documents.fields import Change, CommentRange, Revision
 from documents.wordml import date
 from occupations.kinds import kind_for
+from occupations.members import display_name
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _thread_messages(thread, lead: str = "") -> list[Message]:
     if thread.kind == Thread.Kind.ACTION:
         details = []
         if thread.assignee_id:
-            details.append(f"for {_name(thread.assignee)}")
+            details.append(f"for {display_name(thread.assignee)}")
         if thread.is_done:
             details.append("done")
         if details:
@@ -98,12 +99,6 @@ def _thread_messages(thread, lead: str = "") -> list[Message]:
     if prefix:
         messages[0].paragraphs[0] = f"{prefix}: {messages[0].paragraphs[0]}"
     return messages
-
-
-def _name(user) -> str:
-    from occupations.members import display_name
-
-    return display_name(user)
 
 
 def _quote(text: str, limit: int = 200) -> str:

@@ -13,7 +13,6 @@ from documents.importing import Plan, Planned, plan_import
 from documents.models import ReviewImport
 from documents.upload import open_review_file
 from occupations import access
-from occupations.selectors import text_at
 
 
 STALE_PREVIEW = timedelta(days=1)
@@ -118,7 +117,7 @@ def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
     review_import = _pending(review_import, by)
     plan = review_import_plan(review_import)
     proposal = review_import.proposal
-    texts = {item.path: text_at(proposal, item.path) for item in plan.items if item.start is not None}
+    texts = plan.texts  # the proposal's texts as the plan read them, in this transaction
     summary = {"suggestions": 0, "threads": 0, "replies": 0, "resolved": 0, "unmatched": len(plan.unmatched),
                "recognized": plan.recognized}
     for planned in plan.items:
