@@ -5,7 +5,6 @@ WordprocessingML of every shape the other clients write is read right; 4. any fi
 any suggestions written by documents.fields reads back as written; and it is quick."""
 
 import io
-import time
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -801,23 +800,27 @@ def test_it_reads_back_any_field_with_any_suggestions_as_written(case):
     assert reading.paragraphs[0].paths == reading.paragraphs[-1].paths == []
 
 
-# --- speed -----------------------------------------------------------------------------------
+# --- size ------------------------------------------------------------------------------------
 
-def test_it_reads_a_1000_entry_review_copy_in_well_under_a_second(proposal, owner, reviewer, capsys):
+def test_it_reads_every_field_of_a_1000_entry_review_copy(proposal, owner, reviewer):
+    # Its time is a figure of `manage.py benchmark --only import`, not asserted here.
     fill_proposal(proposal, owner, 1000)
-    for number, task in enumerate(Task.objects.filter(proposal=proposal).order_by("id")[:50]):
+    reviewed = []
+    for task in Task.objects.filter(proposal=proposal).order_by("id")[:50]:
         path = f"task:{task.pk}.text"
+        reviewed.append(path)
         thread = review.thread_start(proposal=proposal, by=reviewer, path=path, text="Why?",
                                      **span(task.text, "text"))
         review.comment_add(thread=thread, by=owner, text="Because.")
         review.suggestion_replace(proposal=proposal, by=reviewer, path=path, replacement="words",
                                   **span(task.text, "task"))
     parts = review_parts(proposal)
-    began = time.perf_counter()
     reading = read_review(parts)
-    took = time.perf_counter() - began
-    with capsys.disabled():
-        print(f"\nread_review: {len(reading.paragraphs)} paragraphs, {len(reading.fields)} fields, "
-              f"{len(parts['word/document.xml']) / 1e6:.1f} MB of document.xml in {took * 1000:.0f} ms")
     assert len(reading.fields) > 1000
-    assert took < 1.0  # about a fifth of that on a quiet machine; a shared one can be slow
+    # Each task: the suggestion as one tracked change, and the thread's comment and its
+    # reply each over the thread's words, as Word marks a reply.
+    for path in reviewed:
+        field = reading.fields[path]
+        assert [change.text for change in field.changes] == ["words"]
+        assert [reading.comments[item.comment_id].text for item in field.spans] == ["Why?", "Because."]
+    assert sum(len(field.changes) for field in reading.fields.values()) == 50

@@ -12,7 +12,7 @@ from occupations.kinds import ENTRY_KINDS, ITEMS
 from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
 from occupations.outline import proposal_outline
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "focus-group-draft.txt"
+SEED = Path(settings.BASE_DIR) / "fixtures" / "seed" / "focus-group-draft.txt"
 
 # Words of the seed that are layout, not content: list letters, the "Notes:" and
 # "Comment by" markers Word put in the text, a misspelt heading ("Ablities", now the
