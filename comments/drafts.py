@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from comments.anchoring import anchor_for_quote
 from comments.models import Comment, Thread
-from occupations import selectors, signals
+from occupations import paths, selectors, signals
 from occupations.models import DraftNote, Proposal
 
 # The seed signs only one comment ("Comment by Connie White Delaney"); the rest are the
@@ -17,10 +17,12 @@ UNSIGNED = "Focus group draft"
 
 
 def _object_exists(proposal: Proposal, path: str) -> bool:
+    """The path names something there that a thread may hang on (a field on the list)."""
     try:
-        return selectors.object_for_path(proposal, path.partition(".")[0]) is not None
-    except LookupError:
+        paths.resolve(proposal, path)
+    except paths.PathError:
         return False
+    return True
 
 
 def _thread_for(note: DraftNote) -> Thread:

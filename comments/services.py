@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from comments.anchoring import Anchor, anchor_at, anchor_for_quote, map_exactly
 from comments.models import Comment, Suggestion, Thread
-from occupations import access, selectors, services
+from occupations import access, paths, selectors, services
 from occupations.diffs import EQUAL, word_diff
 from occupations.forms import LIMITS
-from occupations.kinds import kind_for
-from occupations.models import Membership, Proposal
+from occupations.kinds import KINDS_BY_KEY, kind_for
+from occupations.models import Membership, OccupationGroup, Proposal
 from occupations.text import clean_text
 
 COMMENT_LIMIT = 10_000
@@ -68,21 +68,27 @@ def _comment_text(text: str) -> str:
     return text
 
 
+def _resolve(proposal: Proposal, path: str, *, purpose: str, field: bool) -> tuple[object, str]:
+    """The object and field a path names, through the one list of what a path may name;
+    a path outside it is refused as a path to a deleted object is."""
+    try:
+        if field:
+            return paths.resolve_field(proposal, path, purpose=purpose)
+        return paths.resolve(proposal, path, purpose=purpose)
+    except paths.PathError as error:
+        raise ValidationError(str(error), code=error.code) from None
+
+
 def _field_text(proposal: Proposal, path: str) -> str:
-    text = selectors.text_at(proposal, path)
-    if text is None:
+    obj, name = _resolve(proposal, path, purpose=paths.COMMENT, field=True)
+    text = getattr(obj, name)
+    if not isinstance(text, str):
         raise ValidationError("That text is not in the proposal any more. Reload the page.", code="gone")
     return text
 
 
 def _object_exists(proposal: Proposal, path: str) -> None:
-    object_path = path.split(".", 1)[0]
-    try:
-        exists = selectors.object_for_path(proposal, object_path) is not None
-    except LookupError:
-        exists = False
-    if not exists:
-        raise ValidationError("That part of the proposal is not there any more. Reload the page.", code="gone")
+    _resolve(proposal, path, purpose=paths.COMMENT, field=False)
 
 
 def _span(text: str, start: int, end: int, quote: str | None) -> Anchor:
@@ -255,12 +261,9 @@ def suggestion_discuss(*, suggestion: Suggestion, by, text: str) -> Comment:
 
 
 def _text_field(proposal: Proposal, path: str) -> tuple[object, str]:
-    object_path, _, name = path.partition(".")
-    try:
-        obj = selectors.object_for_path(proposal, object_path)
-    except LookupError:
-        obj = None
-    if obj is None or not name or not isinstance(getattr(obj, name, None), str):
+    """The object and field an editor may change through this path."""
+    obj, name = _resolve(proposal, path, purpose=paths.EDIT, field=True)
+    if not isinstance(getattr(obj, name), str):
         raise ValidationError("That text is not in the proposal any more. Reload the page.", code="gone")
     return obj, name
 
@@ -429,19 +432,22 @@ def suggestion_accept(*, suggestion: Suggestion, by):
         kind = kind_for(suggestion.entry_kind)
         group = None
         if suggestion.path.startswith("group:"):
-            group = selectors.object_for_path(proposal, suggestion.path)
-            if group is None:
+            group, _ = _resolve(proposal, suggestion.path, purpose=paths.EDIT, field=False)
+            if not isinstance(group, OccupationGroup):
                 raise ValidationError("The group this entry was suggested for is gone.", code="gone")
         _decide(suggestion, by, Suggestion.Status.ACCEPTED)
         return services.entry_add(entry_kind=kind, proposal=proposal, by=by, group=group,
                                   **suggestion.entry_values)
     if suggestion.kind == Suggestion.Kind.REMOVE_ENTRY:
-        entry = selectors.object_for_path(proposal, suggestion.path)
-        if entry is None:
+        prefix = suggestion.path.split(":", 1)[0]
+        try:
+            entry, name = paths.resolve(proposal, suggestion.path, purpose=paths.EDIT)
+        except paths.PathError:
+            entry = None
+        if entry is None or name or prefix not in KINDS_BY_KEY:
             raise ValidationError("That entry is already gone.", code="gone")
         _decide(suggestion, by, Suggestion.Status.ACCEPTED)
-        return services.object_delete(entry, by=by, label=f"{kind_for(suggestion.path.split(':')[0]).label} "
-                                                          f"(suggested by {author})")
+        return services.object_delete(entry, by=by, label=f"{kind_for(prefix).label} (suggested by {author})")
     obj, name = _text_field(proposal, suggestion.path)
     text = getattr(obj, name)
     if suggestion.is_outdated or text[suggestion.start:suggestion.end] != suggestion.quote:

@@ -8,6 +8,8 @@ field name (lower case) can be confused with: task:42.text -> _task_16_text."""
 
 import re
 
+from occupations import paths
+
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NAME = re.compile(r"^_([a-z][a-z_]*?)_([0-9A-Z]+)(?:_([a-z][a-z_]*))?$")
 _PATH = re.compile(r"^([a-z][a-z_]*):([0-9]+)(?:\.([a-z][a-z_]*))?$")
@@ -37,10 +39,17 @@ def name_for_path(path: str) -> str:
 
 
 def path_for_name(name: str) -> str | None:
-    """The path a bookmark name stands for, or None for anyone else's bookmark (_GoBack)."""
+    """The path a bookmark name stands for, or None for anyone else's bookmark (_GoBack),
+    and for one that names no text people may comment on (a file is input: its bookmarks
+    may be written by hand)."""
     match = _NAME.match(name)
     if match is None:
         return None
     prefix, pk, field = match.groups()
     path = f"{prefix}:{int(pk, 36)}"
-    return f"{path}.{field}" if field else path
+    path = f"{path}.{field}" if field else path
+    try:
+        paths.parse_path(path, purpose=paths.COMMENT)
+    except paths.PathError:
+        return None
+    return path

@@ -21,6 +21,7 @@ from comments.services import changed_runs
 from documents.baseline import member_for_name, members_by_name, texts_as_of
 from documents.export import AS_OF_PROPERTY, PROPOSAL_PROPERTY
 from documents.reading import Change, FieldText, Span, read_review
+from occupations import paths
 from occupations.kinds import KINDS_BY_KEY
 from occupations.members import display_name
 from occupations.outline import proposal_outline
@@ -233,6 +234,13 @@ class _Planner:
         now = self.current[path]
         was = self._was(path, now)
         original = found.original
+        prefix, name = path.partition(":")[0], path.partition(".")[2]
+        if not paths.field_allowed(prefix, name, purpose=paths.EDIT):
+            if found.changes or original != was:
+                self.plan.unmatched.append(Unmatched(
+                    self._section(path), found.accepted[:200],
+                    "only a coordinator changes this, on the proposal's settings page"))
+            return
         # Untracked edits: the file's text before its tracked changes is not what was exported.
         untracked = changed_runs(was, original) if original != was else []
         for start, end, replacement in untracked:

@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.forms import modelform_factory
 
 from occupations import codes
+from occupations.paths import PROPOSAL_TEXT_FIELDS, SETTINGS_FIELDS  # noqa: F401 (the views read them here)
 from occupations.kinds import EntryKind
 from occupations.members import user_find
 from occupations.models import Membership, Narrative, OccupationGroup, Proposal
@@ -141,9 +142,6 @@ class NarrativeForm(VersionedForm):
         group_field.required = False
 
 
-PROPOSAL_TEXT_FIELDS = ("introduction", "meeting_goals", "background", "committee_input")
-
-
 def proposal_text_form_class(field_name: str) -> type[VersionedForm]:
     if field_name not in PROPOSAL_TEXT_FIELDS:
         raise LookupError(field_name)
@@ -202,9 +200,6 @@ def _self_and_below(group: OccupationGroup) -> set[int]:
 
 
 # Proposals and members ------------------------------------------------------------------
-
-SETTINGS_FIELDS = ("title", "revision_cycle", "status")
-
 
 class ProposalNewForm(forms.Form):
     title = forms.CharField(

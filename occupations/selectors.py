@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Q
 
-from occupations.kinds import KINDS_BY_KEY
-from occupations.models import Membership, Narrative, OccupationGroup, Proposal
+from occupations import paths
+from occupations.models import Membership, Proposal
 from occupations.outline import Outline, proposal_outline
 
 
@@ -34,32 +34,23 @@ def proposal_page(proposal: Proposal) -> Outline:
 
 def model_for_path(path: str):
     """The model and primary key a path names: task:42 -> (Task, 42). LookupError if the
-    path is not one of ours."""
-    prefix, _, rest = path.partition(":")
-    pk_text = rest.split(".", 1)[0]
-    models = {"proposal": Proposal, "group": OccupationGroup, "narrative": Narrative}
-    models.update({key: kind.model for key, kind in KINDS_BY_KEY.items()})
-    if prefix not in models or not pk_text.isdigit():
-        raise LookupError(f"No such path: {path!r}")
-    return models[prefix], int(pk_text)
+    path is not one of ours, or names a field nobody may comment on."""
+    parsed = paths.parse_path(path)
+    return parsed.model, parsed.pk
 
 
 def object_for_path(proposal: Proposal, path: str):
-    """The object of this proposal a path names, or None if it does not exist (any more)."""
-    model, pk = model_for_path(path)
-    if model is Proposal:
-        return proposal if pk == proposal.pk else None
-    return model.objects.filter(proposal=proposal, pk=pk).first()
+    """The object of this proposal a path names, or None if it does not exist (any more).
+    LookupError if the path is not one of ours."""
+    return paths.object_of(proposal, paths.parse_path(path))
 
 
 def text_at(proposal: Proposal, path: str) -> str | None:
-    """The text of one field (task:42.text), or None if the object or field is not there."""
-    object_path, _, field_name = path.partition(".")
-    if not field_name:
-        return None
+    """The text of one field people may comment on (task:42.text), or None if the object
+    is not there or the path names no such field."""
     try:
-        obj = object_for_path(proposal, object_path)
-    except LookupError:
+        obj, field = paths.resolve_field(proposal, path)
+    except paths.PathError:
         return None
-    value = getattr(obj, field_name, None) if obj is not None else None
+    value = getattr(obj, field)
     return value if isinstance(value, str) else None

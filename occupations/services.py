@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from occupations import signals
+from occupations import paths, signals
 from occupations.history import path_of
 from occupations.kinds import EntryKind
 from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
@@ -133,6 +133,10 @@ def draft_note_add(
     *, proposal: Proposal, path: str, text: str, kind: str = DraftNote.Kind.COMMENT,
     quote: str = "", author_name: str = "", position: int | None = None,
 ) -> DraftNote:
+    try:
+        paths.parse_path(path)
+    except paths.PathError as error:
+        raise ValidationError({"path": ValidationError(str(error), code=error.code)}) from None
     if position is None:
         position = _next_position(DraftNote.objects.filter(proposal=proposal))
     note = DraftNote(
@@ -331,9 +335,11 @@ def object_restore(obj, *, record, by):
 
 
 def restorable_fields(model) -> list[str]:
-    # The status is a decision of the coordinators, not text: restoring the proposal's
-    # texts leaves it as it is.
-    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug", "status"}
+    # The settings page's fields (title, revision cycle, status) are the coordinators':
+    # an editor's restore of the proposal's texts leaves them as they are.
+    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug"}
+    if model is Proposal:
+        skip.update(paths.SETTINGS_FIELDS)
     return [
         field.name for field in model._meta.concrete_fields
         if field.name not in skip and not field.many_to_one

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from comments import forms, overview, services
 from comments.models import Comment, Suggestion, Thread
-from occupations import access, members, selectors
+from occupations import access, members, paths, selectors
 from occupations import forms as occupation_forms
 from occupations.kinds import KINDS_BY_KEY, kind_for
 from occupations.models import OccupationGroup
@@ -195,24 +195,23 @@ def thread_action(request, pk: int, thread_id: int):
 
 def _suggest_fields(proposal, path: str):
     """The object and its text fields a "Suggest edit" form offers: an entry's fields, or
-    one field (a section, a narrative, a group's definition)."""
-    object_path, _, name = path.partition(".")
+    one field (a section, a narrative, a group's definition). Only the fields an editor
+    may change through a path: the settings page's stay the coordinator's."""
     try:
-        obj = selectors.object_for_path(proposal, object_path)
-    except LookupError:
-        obj = None
-    if obj is None:
-        raise Http404("That is not in the proposal any more.")
-    prefix = object_path.split(":", 1)[0]
+        obj, name = paths.resolve(proposal, path, purpose=paths.EDIT)
+    except paths.PathError as error:
+        raise Http404(str(error)) from None
+    prefix = path.split(":", 1)[0]
     if name:
         names = [name]
     elif prefix in KINDS_BY_KEY:
         names = list(kind_for(prefix).text_fields)
     else:
         raise Http404("Choose the text to suggest a change to.")
+    object_path = path.partition(".")[0]
     fields = []
     for field_name in names:
-        value = getattr(obj, field_name, None)
+        value = getattr(obj, field_name)
         if not isinstance(value, str):
             raise Http404("That text cannot take suggestions.")
         model_field = obj._meta.get_field(field_name)

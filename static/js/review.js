@@ -55,7 +55,9 @@
     chosen = found;
     var rect = window.ReviewSelection.rectOf(range);
     var suggest = box.querySelector('[data-selection="suggest"]');
-    suggest.hidden = page.classList.contains("can-write") && !page.classList.contains("mode-suggest");
+    // The title is the coordinator's (the settings page): comment on it, never suggest.
+    suggest.hidden = (page.classList.contains("can-write") && !page.classList.contains("mode-suggest")) ||
+      found.field.hasAttribute("data-no-suggest");
     box.hidden = false;
     box.style.top = (window.scrollY + rect.top - box.offsetHeight - 6) + "px";
     box.style.left = (window.scrollX + rect.left) + "px";

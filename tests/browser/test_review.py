@@ -143,3 +143,21 @@ def test_it_suggests_by_selecting_words_and_shows_observers_no_tools(team, new_p
     assert otto.get_by_role("link", name="Suggest edit").count() == 0
     select_words(otto, f"task:{task.pk}.text", "health")
     expect(otto.get_by_role("toolbar", name="Selected text")).to_be_hidden()
+
+
+def test_it_offers_a_comment_on_the_title_but_no_suggestion(team, new_page):
+    """The title is the coordinator's (the settings page): a reviewer may comment on it."""
+    proposal, people, tasks = team
+    rita = open_proposal(new_page, "rita", proposal)
+    tools = rita.get_by_role("toolbar", name="Selected text")
+    select_words(rita, f"task:{tasks[0].pk}.text", "improve")
+    expect(tools.get_by_role("button", name="Suggest")).to_be_visible()
+    select_words(rita, f"proposal:{proposal.pk}.title", proposal.title.split()[0])
+    expect(tools).to_be_visible()
+    expect(tools.get_by_role("button", name="Suggest")).to_be_hidden()
+    tools.get_by_role("button", name="Comment").click()
+    form = rita.get_by_role("form", name="New comment")
+    form.get_by_label("Comment").fill("Is this the name the Committee will use?")
+    form.get_by_role("button", name="Comment").click()
+    rita.locator(".review-card", has_text="Is this the name the Committee will use?").wait_for()
+    assert Thread.objects.get(proposal=proposal).path == f"proposal:{proposal.pk}.title"

@@ -275,3 +275,21 @@ def test_it_reports_a_new_table_row_instead_of_dropping_it(team, owner):
     _, plan = preview(proposal, owner, word.save())
     assert [item.text for item in plan.unmatched] == ["Health data analysts | BLS"]
     assert "a new table row" in plan.unmatched[0].reason
+
+
+def test_it_takes_comments_on_the_title_and_reports_changes_to_it(team, owner):
+    """The title is the coordinator's: a Word reviewer's comment on it is a thread; their
+    change to it is reported, never a suggestion."""
+    proposal, *_ = team
+    title = f"proposal:{proposal.pk}.title"
+    word = Reviewer(exported(proposal))
+    word.insert(title, "Health", " and Medical", DANA)
+    word.comment(title, "Informatics", DANA, "Or Health IT?")
+    review_import, plan = preview(proposal, owner, word.save(last_modified_by=DANA))
+    assert [(str(item.kind), item.path) for item in plan.items] == [("thread", title)]
+    assert [item.reason for item in plan.unmatched] == [
+        "only a coordinator changes this, on the proposal's settings page"]
+    services.review_import_apply(review_import=review_import, by=owner)
+    assert Thread.objects.get(path=title).quote == "Informatics"
+    assert not Suggestion.objects.filter(path=title).exists()
+    assert Proposal.objects.get(pk=proposal.pk).title == "Health Informatics Occupations"
