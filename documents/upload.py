@@ -10,6 +10,7 @@ import copy
 import hashlib
 import io
 import math
+import re
 import struct
 import zipfile
 import zlib
@@ -25,6 +26,20 @@ MAX_UNPACKED = 200 * MB  # all parts together, decompressed
 MAX_RATIO = 200  # decompressed/compressed for any one part above 1 MiB
 MAX_PARTS = 10_000  # a Word document has tens of parts; a zip of millions is an attack
 CHUNK = 1 << 16
+# Each part an import reads, unpacked. The review copy of a 5,000-entry proposal has a
+# 2.6 MB document.xml and 0.5 MB of comments (2,000 of them); these leave a wide margin,
+# and bound what the parser is given. Parts it does not read (images) count only
+# toward MAX_UNPACKED.
+PART_LIMITS = {"word/document.xml": 32 * MB, "word/comments.xml": 8 * MB, "word/commentsExtended.xml": 8 * MB,
+               "word/commentsIds.xml": 8 * MB}
+OTHER_PART_LIMIT = 2 * MB
+# Counted in the bytes before parsing: the same copy has 152,000 tags, 7,400 paragraphs
+# and 2,000 comments. A parsed element costs about 120 bytes, so 2,000,000 tags is a
+# tree of about 250 MB at most.
+MAX_TAGS = 2_000_000
+MAX_PARAGRAPHS = 200_000
+MAX_COMMENTS = 20_000
+MAX_REVISIONS = 100_000
 
 DOCUMENT = "word/document.xml"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -53,6 +68,8 @@ OTHER_FILES = {
 }
 ZIP_BOMB = ("This file would unpack to far more than any Word document holds, so it was not opened. "
             "Ask the reviewer to send the Word file (.docx) again.")
+PART_NAMES = {"word/document.xml": "main text", "word/comments.xml": "comments",
+              "word/commentsExtended.xml": "comments' replies", "word/commentsIds.xml": "comments' ids"}
 PASSWORD = ("This file is protected with a password, so it cannot be read. Ask the reviewer to remove the "
             "password in Word (File > Info > Protect Document), save it as .docx, and send it again.")
 
@@ -113,7 +130,7 @@ def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:
 
     def read(name: str) -> bytes:
         nonlocal budget
-        data = _read(archive, entries[name.lower()], budget)
+        data = _read(archive, entries[name.lower()], budget, name)
         budget -= len(data)
         return data
 
@@ -122,11 +139,30 @@ def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:
         _refuse_other(read("mimetype").decode("ascii", "replace") if "mimetype" in entries else "")
     parts = {CONTENT_TYPES: read(CONTENT_TYPES)}
     _check_types(_parse(parts[CONTENT_TYPES], CONTENT_TYPES), entries)
+    tags = 0
     for name in PARTS[1:]:
         if name.lower() in entries:
             parts[name] = read(name)
+            tags += _check_counts(parts[name], name, tags)
             _parse(parts[name], name)
     return parts
+
+
+def _part_limit(name: str) -> int:
+    return PART_LIMITS.get(name, OTHER_PART_LIMIT)
+
+
+def _what(name: str) -> str:
+    return f"its {PART_NAMES[name]} ({name})" if name in PART_NAMES else f"its part {name}"
+
+
+def _part_too_large(name: str, size: int | None) -> ValidationError:
+    """size: as the zip declares it; None when reading found more than it declared."""
+    limit = f"{_part_limit(name) / MB:g} MB"
+    unpacks = f"to {size / MB:.1f} MB, more than the {limit}" if size is not None else f"to more than the {limit}"
+    return ValidationError(
+        f"This file is too large to import: {_what(name)} unpacks {unpacks} an import reads. Split the review "
+        "into smaller files, or ask the reviewer to send the review copy again.", code="part_too_large")
 
 
 def _check_entries(infos: list[zipfile.ZipInfo], entries: dict[str, zipfile.ZipInfo]) -> None:
@@ -143,12 +179,19 @@ def _check_entries(infos: list[zipfile.ZipInfo], entries: dict[str, zipfile.ZipI
     if sum(info.file_size for info in infos) > MAX_UNPACKED or any(
             info.file_size > MB and info.file_size > MAX_RATIO * info.compress_size for info in infos):
         raise ValidationError(ZIP_BOMB, code="zip_bomb")
+    # Their declared sizes first: a part too large is refused before a byte of it is read.
+    for name in PARTS:
+        info = entries.get(name.lower())
+        if info is not None and info.file_size > _part_limit(name):
+            raise _part_too_large(name, info.file_size)
 
 
-def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
     """The part decompressed, chunk by chunk, stopped past its fair size: declared sizes can
-    lie, so the reading itself is bounded, by the same ratio and the budget left."""
+    lie, so the reading itself is bounded, by the part's limit, the same ratio and the
+    budget left."""
     limit = min(budget, max(MB, MAX_RATIO * info.compress_size))
+    part_limit = _part_limit(name)
     # zipfile would stop at the declared size (the lie); our limit decides instead.
     unbounded = copy.copy(info)
     unbounded.file_size = 1 << 62
@@ -156,11 +199,48 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes
     with archive.open(unbounded) as stream:
         while chunk := stream.read(CHUNK):
             data += chunk
+            if len(data) > part_limit:
+                raise _part_too_large(name, None)
             if len(data) > limit:
                 raise ValidationError(ZIP_BOMB, code="zip_bomb")
     if len(data) != info.file_size:
         raise zipfile.BadZipFile(f"{info.filename}: {len(data)} bytes, {info.file_size} declared")
     return bytes(data)
+
+
+def _count(pattern: re.Pattern, data: bytes, limit: int) -> int:
+    """Matches of the pattern, counted up to one past the limit (no further: enough to refuse)."""
+    found = 0
+    for found, _ in enumerate(pattern.finditer(data), start=1):
+        if found > limit:
+            break
+    return found
+
+
+# An element by its local name, whatever prefix the file binds to Word's namespace.
+_PARAGRAPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+_REVISION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:ins|del|moveFrom|moveTo)[\s/>]")
+_COMMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?comment[\s/>]")
+
+
+def _check_counts(data: bytes, name: str, tags_before: int) -> int:
+    """Refuse, before it is parsed, a part with more than an import reads: tags in all the
+    parts together, and the paragraphs, revisions and comments. Its tags, counted."""
+    tags = data.count(b"<")
+    if tags_before + tags > MAX_TAGS:
+        raise ValidationError(
+            f"This file is too large to import: {_what(name)} holds more than {MAX_TAGS:,} pieces of markup. "
+            "Split the review into smaller files.", code="too_many_tags")
+    limits = {"word/document.xml": ((_PARAGRAPH, MAX_PARAGRAPHS, "paragraphs"),
+                                    (_REVISION, MAX_REVISIONS, "tracked changes")),
+              "word/comments.xml": ((_COMMENT, MAX_COMMENTS, "comments"),)}
+    for pattern, limit, what in limits.get(name, ()):
+        count = _count(pattern, data, limit)
+        if count > limit:
+            raise ValidationError(
+                f"This file is too large to import: it has more than {limit:,} {what}. "
+                "Split the review into smaller files.", code=f"too_many_{what.replace(' ', '_')}")
+    return tags
 
 
 def _check_types(types, entries: dict[str, zipfile.ZipInfo]) -> None:

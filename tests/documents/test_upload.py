@@ -23,7 +23,8 @@ DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 SEND_DOCX = "Upload the Word file (.docx) the reviewer sent back."
 CODES = {"empty", "too_large", "legacy_doc", "encrypted", "pdf", "rtf", "not_docx", "macro", "zip_bomb", "corrupt",
-         "dtd"}
+         "dtd", "part_too_large", "too_many_tags", "too_many_paragraphs", "too_many_tracked_changes",
+         "too_many_comments"}
 LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
@@ -50,6 +51,37 @@ def bomb() -> bytes:
             for _ in range(300):
                 part.write(zeros)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def inflated() -> bytes:
+    """As the audit found it: a main part past its limit that packs too well for the file's
+    limit but not well enough for the zip-bomb ratio (random hex, about two to one)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", content_types())
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>'.encode())
+            noise = random.Random(24)
+            for _ in range(33):
+                part.write(noise.randbytes(1 << 19).hex().encode())
+            part.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return out.getvalue()
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[int]:
+    """The size of each piece of XML given to lxml's parser, whoever calls it."""
+    from lxml import etree
+
+    sizes, real = [], etree.fromstring
+
+    def counting(data, *args, **kwargs):
+        sizes.append(len(data))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(etree, "fromstring", counting)
+    return sizes
 
 
 def content_types(main: str = DOCX_MAIN, extra: str = "") -> str:
@@ -246,7 +278,8 @@ def test_it_stops_decompressing_a_part_whose_declared_size_lies(bomb):
     liar = patch_central(bomb, "word/document.xml", 24, "<I", 1000)
     with zipfile.ZipFile(io.BytesIO(liar)) as archive:
         assert archive.getinfo("word/document.xml").file_size == 1000
-    assert refusal(liar).code == "zip_bomb"
+    # Stopped at the main part's 32 MB, before the ratio's 60 MB (its 300 KB times 200).
+    assert refusal(liar).code == "part_too_large"
 
 
 def test_it_refuses_a_part_whose_size_does_not_match(export):
@@ -340,3 +373,94 @@ def test_it_refuses_damaged_bytes_with_a_message_never_a_crash(export):
             open_review_file(bytes(damaged), "review.docx")
         except ValidationError as error:
             assert error.code in CODES
+
+
+# Limits per part, checked before anything is parsed ---------------------------------------
+
+def test_it_refuses_an_inflated_main_part_by_its_declared_size_before_parsing(inflated, parsed):
+    assert len(inflated) < MAX_BYTES
+    with zipfile.ZipFile(io.BytesIO(inflated)) as archive:
+        info = archive.getinfo("word/document.xml")
+        assert upload.MAX_RATIO * info.compress_size > info.file_size > upload.PART_LIMITS["word/document.xml"]
+    error = refusal(inflated)
+    assert error.code == "part_too_large"
+    assert error.message.startswith(
+        "This file is too large to import: its main text (word/document.xml) unpacks to 33.0 MB, more than the "
+        "32 MB an import reads.")
+    assert parsed == []  # not even [Content_Types].xml: the sizes are read from the zip's directory
+
+
+def test_it_stops_reading_a_part_whose_declared_size_hides_its_size(inflated, parsed):
+    liar = patch_central(inflated, "word/document.xml", 24, "<I", 1000)
+    error = refusal(liar)
+    assert error.code == "part_too_large"
+    assert "its main text (word/document.xml) unpacks to more than the 32 MB an import reads." in error.message
+    assert len(parsed) == 1  # [Content_Types].xml only: the main part never reached the parser
+
+
+def test_it_refuses_comments_past_their_limit(export, parsed):
+    said = " ".join(random.Random(8).choices(["data", "health", "records", "systems", "care", "why"], k=1_700_000))
+    comments = (f'<w:comments xmlns:w="{W}">'
+                + f'<w:comment w:id="0" w:author="A"><w:p><w:r><w:t>{said}</w:t></w:r></w:p>'
+                + "</w:comment></w:comments>")
+    error = refusal(rezip(export, {"word/comments.xml": comments}))
+    assert error.code == "part_too_large"
+    size = len(comments.encode()) / upload.MB
+    assert size > 8
+    assert f"its comments (word/comments.xml) unpacks to {size:.1f} MB, more than the 8 MB" in error.message
+    assert parsed == []
+
+
+def test_it_refuses_any_other_part_it_reads_past_two_megabytes(export, parsed):
+    noise = random.Random(5).randbytes(1_200_000).hex().encode()
+    settings_xml = b'<w:settings xmlns:w="' + W.encode() + b'"><w:rsids w:v="' + noise + b'"/></w:settings>'
+    error = refusal(rezip(export, {"word/settings.xml": settings_xml}))
+    assert error.code == "part_too_large"
+    assert f"its part word/settings.xml unpacks to {len(settings_xml) / upload.MB:.1f} MB, more than the 2 MB" in (
+        error.message)
+    assert parsed == []
+
+
+def test_it_counts_pictures_only_toward_the_whole(export):
+    picture = random.Random(3).randbytes(3 * upload.MB)  # past 2 MB, and a part the import never reads
+    package = open_review_file(rezip(export, {"word/media/image1.png": picture}), "r.docx")
+    assert "word/media/image1.png" not in package.parts
+
+
+def _document(body: str, prefix: str = "w") -> str:
+    return f'<{prefix}:document xmlns:{prefix}="{W}"><{prefix}:body>{body}</{prefix}:body></{prefix}:document>'
+
+
+@pytest.mark.parametrize("limit,body,code", [
+    ("MAX_PARAGRAPHS", "<x:p/>" * 11, "too_many_paragraphs"),
+    ("MAX_PARAGRAPHS", "<x:p><x:r><x:t>p</x:t></x:r></x:p>" * 11, "too_many_paragraphs"),
+    ("MAX_REVISIONS", "<x:p>" + '<x:ins x:id="1"><x:r><x:t>a</x:t></x:r></x:ins>' * 6
+     + '<x:del x:id="2"/>' * 5 + "</x:p>", "too_many_tracked_changes"),
+    ("MAX_TAGS", "<x:p>" + "<x:r/>" * 200 + "</x:p>", "too_many_tags"),
+])
+def test_it_refuses_a_main_part_with_too_much_in_it_before_parsing(export, monkeypatch, parsed, limit, body, code):
+    monkeypatch.setattr(upload, limit, 10 if limit != "MAX_TAGS" else 150)
+    error = refusal(rezip(export, {"word/document.xml": _document(body, "x")}))
+    assert error.code == code
+    assert error.message.startswith("This file is too large to import:")
+    assert f"{getattr(upload, limit):,}" in error.message
+    document = len(_document(body, "x"))
+    assert document not in parsed
+
+
+def test_it_refuses_too_many_comments_before_parsing_them(export, monkeypatch, parsed):
+    monkeypatch.setattr(upload, "MAX_COMMENTS", 3)
+    comments = (f'<c:comments xmlns:c="{W}">'
+                + "".join(f'<c:comment c:id="{n}" c:author="A"><c:p/></c:comment>' for n in range(4))
+                + "</c:comments>")
+    error = refusal(rezip(export, {"word/comments.xml": comments}))
+    assert error.code == "too_many_comments" and "more than 3 comments" in error.message
+    assert len(comments) not in parsed
+
+
+def test_it_opens_a_file_at_its_limits(export, monkeypatch):
+    package = open_review_file(export, "review.docx")
+    document = package.parts["word/document.xml"]
+    monkeypatch.setitem(upload.PART_LIMITS, "word/document.xml", len(document))
+    monkeypatch.setattr(upload, "MAX_PARAGRAPHS", upload._count(upload._PARAGRAPH, document, 10**9))
+    assert open_review_file(export, "review.docx").parts["word/document.xml"] == document
