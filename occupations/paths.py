@@ -85,8 +85,9 @@ def parse_path(path: str, *, purpose: str = COMMENT) -> Parsed:
         raise PathError(GONE, code="gone")
     if field and field not in _LISTS[purpose][prefix]:
         if purpose == EDIT and prefix == "proposal" and field in SETTINGS_FIELDS:
-            raise PathError("Only a coordinator changes this, on the proposal's settings page; "
-                            "comment on it instead.", code="settings")
+            advice = "; comment on it instead." if field in COMMENTABLE[prefix] else "."
+            raise PathError(f"Only a coordinator changes this, on the proposal's settings page{advice}",
+                            code="settings")
         raise PathError(NOT_TEXT, code="gone")
     return Parsed(prefix, int(pk_text), field)
 
