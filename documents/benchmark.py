@@ -354,7 +354,8 @@ def _read_only(data: bytes) -> None:
     from documents.reading import read_review
     from documents.upload import open_review_file
 
-    read_review(open_review_file(data, "reviewed.docx").parts)
+    package = open_review_file(data, "reviewed.docx")
+    read_review(package.parts, package.trees)
 
 
 def _import_once(proposal, user, data: bytes, *, traced: bool = False) -> dict:

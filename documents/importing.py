@@ -589,7 +589,7 @@ class _Planner:
 def plan_import(proposal, package, *, text_matching: bool = False) -> Plan:
     """What importing the file would create. ValidationError when it is not an export of
     this proposal, unless text matching is asked for."""
-    reading = read_review(package.parts)
+    reading = read_review(package.parts, package.trees)
     ours, as_of = _source(reading, proposal)
     if not ours and not text_matching:
         origin = reading.properties.get(PROPOSAL_PROPERTY, "").partition(" ")[2]

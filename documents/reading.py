@@ -365,7 +365,7 @@ def _place_comments(body: _Body, paragraphs, fields, ranges, comments) -> dict[s
     return placed
 
 
-def _part_names(parts: dict[str, bytes]) -> dict[str, str]:
+def _part_names(parts: dict[str, bytes], tree) -> dict[str, str]:
     """The main document and its comment parts, by their relationships (any name will do),
     else by the names Word gives them."""
     names = {"officeDocument": "word/document.xml", "comments": "word/comments.xml",
@@ -373,7 +373,7 @@ def _part_names(parts: dict[str, bytes]) -> dict[str, str]:
     for kinds in (("officeDocument",), ("comments", "commentsExtended")):  # the package's, then the document's
         folder, _, base = (names["officeDocument"] if "comments" in kinds else "").rpartition("/")
         rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
-        for item in _parse(parts[rels]).iter(f"{{{RELS}}}Relationship") if rels in parts else ():
+        for item in tree(rels).iter(f"{{{RELS}}}Relationship") if rels in parts else ():
             target, kind = item.get("Target", ""), item.get("Type", "").rpartition("/")[2]
             name = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             if kind in kinds and name in parts:
@@ -381,22 +381,31 @@ def _part_names(parts: dict[str, bytes]) -> dict[str, str]:
     return names
 
 
-def _properties(parts: dict[str, bytes]) -> dict[str, str]:
+def _properties(parts: dict[str, bytes], tree) -> dict[str, str]:
     """The core properties, and the custom ones the export writes (which proposal, as of when)."""
-    core = _parse(parts.get("docProps/core.xml", b"<none/>"))
+    core = tree("docProps/core.xml") if "docProps/core.xml" in parts else ()
     found = {CORE[element.tag]: element.text or "" for element in core if element.tag in CORE}
-    for item in _parse(parts.get("docProps/custom.xml", b"<none/>")).iter(f"{{{CUSTOM}}}property"):
+    custom = tree("docProps/custom.xml") if "docProps/custom.xml" in parts else None
+    for item in custom.iter(f"{{{CUSTOM}}}property") if custom is not None else ():
         found[item.get("name", "")] = "".join(item.itertext())
     return found
 
 
-def read_review(parts: dict[str, bytes]) -> Reading:
-    """The parts of a .docx (name -> bytes) read for the import."""
-    names = _part_names(parts)
-    body = _Body(_parse(parts[names["officeDocument"]]))
+def read_review(parts: dict[str, bytes], trees: dict | None = None) -> Reading:
+    """The parts of a .docx (name -> bytes) read for the import; trees: those parts already
+    parsed (the upload's checks parsed them), so that no part is parsed twice."""
+    trees = dict(trees or {})
+
+    def tree(name: str):
+        if name not in trees:
+            trees[name] = _parse(parts[name])
+        return trees[name]
+
+    names = _part_names(parts, tree)
+    body = _Body(tree(names["officeDocument"]))
     paragraphs = _paragraphs(body)
     fields, ranges = _fields(body, paragraphs)
-    comments = _comments(*(_parse(parts[names[kind]]) if names[kind] in parts else None
+    comments = _comments(*(tree(names[kind]) if names[kind] in parts else None
                            for kind in ("comments", "commentsExtended")))
     placed = _place_comments(body, paragraphs, fields, ranges, comments)
-    return Reading(fields, paragraphs, comments, placed, _properties(parts))
+    return Reading(fields, paragraphs, comments, placed, _properties(parts, tree))

@@ -14,7 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 from django.core.exceptions import ValidationError
@@ -80,20 +80,24 @@ class ReviewPackage:
     size: int
     checksum: str  # sha256 of the bytes, hex: the same file imported twice is the same file
     parts: dict[str, bytes]  # those of PARTS the file has, decompressed
+    trees: dict = field(default_factory=dict)  # the same parts parsed (once, here): name -> root element
 
     def xml(self, name: str):
         """The part's root element, parsed safely; None when the file has no such part."""
-        return _parse(self.parts[name], name) if name in self.parts else None
+        if name not in self.trees and name in self.parts:
+            self.trees[name] = _parse(self.parts[name], name)
+        return self.trees.get(name)
 
 
 def open_review_file(data: bytes, name: str) -> ReviewPackage:
     _check_kind(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = _unpack(archive)
+            parts, trees = _unpack(archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, NotImplementedError, ValueError) as error:
         raise ValidationError(f"This Word file is damaged and cannot be read. {RESAVE}", code="corrupt") from error
-    return ReviewPackage(name=name, size=len(data), checksum=hashlib.sha256(data).hexdigest(), parts=parts)
+    return ReviewPackage(name=name, size=len(data), checksum=hashlib.sha256(data).hexdigest(), parts=parts,
+                         trees=trees)
 
 
 def _check_kind(data: bytes) -> None:
@@ -122,7 +126,8 @@ def _check_kind(data: bytes) -> None:
     raise ValidationError(f"This is not a Word document. {SEND_DOCX}", code="not_docx")
 
 
-def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:
+def _unpack(archive: zipfile.ZipFile) -> tuple[dict[str, bytes], dict]:
+    """The parts an import reads, and each parsed: checked here, and read from these trees."""
     # Part names are case-insensitive in a Word package.
     entries = {info.filename.lower(): info for info in archive.infolist()}
     _check_entries(archive.infolist(), entries)
@@ -138,14 +143,15 @@ def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:
         # An OpenDocument file says what it is in its first part.
         _refuse_other(read("mimetype").decode("ascii", "replace") if "mimetype" in entries else "")
     parts = {CONTENT_TYPES: read(CONTENT_TYPES)}
-    _check_types(_parse(parts[CONTENT_TYPES], CONTENT_TYPES), entries)
+    trees = {CONTENT_TYPES: _parse(parts[CONTENT_TYPES], CONTENT_TYPES)}
+    _check_types(trees[CONTENT_TYPES], entries)
     tags = 0
     for name in PARTS[1:]:
         if name.lower() in entries:
             parts[name] = read(name)
             tags += _check_counts(parts[name], name, tags)
-            _parse(parts[name], name)
-    return parts
+            trees[name] = _parse(parts[name], name)
+    return parts, trees
 
 
 def _part_limit(name: str) -> int:

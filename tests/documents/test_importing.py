@@ -293,3 +293,27 @@ def test_it_takes_comments_on_the_title_and_reports_changes_to_it(team, owner):
     assert Thread.objects.get(path=title).quote == "Informatics"
     assert not Suggestion.objects.filter(path=title).exists()
     assert Proposal.objects.get(pk=proposal.pk).title == "Health Informatics Occupations"
+
+
+def test_it_parses_each_part_of_the_file_once(team, owner, monkeypatch):
+    """The upload's checks parse the parts; the reading takes those trees, not the bytes."""
+    from lxml import etree
+
+    from documents.upload import open_review_file
+
+    proposal, tasks, *_ = team
+    word = Reviewer(exported(proposal))
+    word.insert(f"task:{tasks[0].pk}.text", "Analyze", " and interpret", DANA)
+    data = word.save(last_modified_by=DANA)
+    parsed, real = [], etree.fromstring
+
+    def counting(text, *args, **kwargs):
+        parsed.append(bytes(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(etree, "fromstring", counting)
+    _, plan = preview(proposal, owner, data)
+    in_preview = list(parsed)
+    assert [str(item.kind) for item in plan.items] == ["replace"]
+    parts = open_review_file(data, "reviewed.docx").parts
+    assert len(parts) > 8 and sorted(in_preview) == sorted(parts.values())
