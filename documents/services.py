@@ -1,10 +1,14 @@
 """Writes of the Word round trip: a reviewed file previewed, then applied in one
 transaction (or cancelled, creating nothing). Editors and coordinators import."""
 
+import hashlib
+import logging
+import sys
+import traceback
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from comments.anchoring import anchor_at
@@ -16,6 +20,8 @@ from occupations import access
 
 
 STALE_PREVIEW = timedelta(days=1)
+
+logger = logging.getLogger(__name__)
 
 
 def _require(proposal, user) -> None:
@@ -29,8 +35,8 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
     """Read the file and say what it would create; nothing of the proposal changes. The
     file is kept with the preview until it is applied or cancelled."""
     _require(proposal, by)
-    package = open_review_file(data, name)
-    plan = plan_import(proposal, package, text_matching=text_matching)
+    package = _opened(data, name, proposal)
+    plan = _planned(proposal, package, text_matching)
     # Previews left neither applied nor cancelled for a day give their files up.
     ReviewImport.objects.filter(proposal=proposal, status=ReviewImport.Status.PREVIEWED,
                                 created_at__lt=timezone.now() - STALE_PREVIEW).update(
@@ -45,8 +51,39 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
 
 def review_import_plan(review_import: ReviewImport) -> Plan:
     """The plan of a previewed import, read again from its file (as it would apply now)."""
-    package = open_review_file(bytes(review_import.data), review_import.file_name)
-    return plan_import(review_import.proposal, package, text_matching=review_import.text_matching)
+    package = _opened(bytes(review_import.data), review_import.file_name, review_import.proposal)
+    return _planned(review_import.proposal, package, review_import.text_matching)
+
+
+def _unreadable(checksum: str, proposal, what: str) -> ValidationError:
+    """A file the import could not read, whatever the reason: a message, never a 500. The
+    log gets the file's fingerprint and where the reading failed, never the file's text
+    (an exception's message may quote it, so only its type and frames are logged)."""
+    kind, _, frames = sys.exc_info()
+    logger.error("A reviewed file could not be %s: sha256=%s proposal=%s error=%s\n%s", what, checksum,
+                 proposal.pk, kind.__name__ if kind else "?", "".join(traceback.format_tb(frames)[-6:]))
+    return ValidationError(
+        f"The import could not {'open' if what == 'opened' else 'read'} this file, so nothing was created. Open "
+        f"it in Word, save it again as a Word Document (.docx), and upload that. (If it fails again, the file's "
+        f"fingerprint is {checksum[:12]}.)", code="unreadable")
+
+
+def _opened(data: bytes, name: str, proposal):
+    try:
+        return open_review_file(data, name)
+    except (ValidationError, DatabaseError):
+        raise
+    except Exception:  # noqa: BLE001 - any other failure of a hostile file is a message, not a 500
+        raise _unreadable(hashlib.sha256(data).hexdigest(), proposal, "opened") from None
+
+
+def _planned(proposal, package, text_matching: bool) -> Plan:
+    try:
+        return plan_import(proposal, package, text_matching=text_matching)
+    except (ValidationError, DatabaseError):
+        raise
+    except Exception:  # noqa: BLE001
+        raise _unreadable(package.checksum, proposal, "read") from None
 
 
 def _anchored(item, planned: Planned, text: str | None) -> None:

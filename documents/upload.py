@@ -48,6 +48,8 @@ PARTS = (CONTENT_TYPES, DOCUMENT, "word/comments.xml", "word/commentsExtended.xm
          "word/people.xml", "word/settings.xml", "docProps/core.xml", "docProps/custom.xml", "_rels/.rels",
          "word/_rels/document.xml.rels")
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"  # Word's "Strict Open XML Document"
 WORD_MAIN = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
@@ -151,7 +153,18 @@ def _unpack(archive: zipfile.ZipFile) -> tuple[dict[str, bytes], dict]:
             parts[name] = read(name)
             tags += _check_counts(parts[name], name, tags)
             trees[name] = _parse(parts[name], name)
+    _check_document(trees[DOCUMENT])
     return parts, trees
+
+
+def _check_document(root) -> None:
+    """The main part is a Word document in the namespace Word writes by default, with a body."""
+    if root.tag == f"{{{STRICT_NS}}}document":
+        raise ValidationError(
+            "This file is saved as “Strict Open XML Document”, which the import cannot read. In Word, choose "
+            "File > Save As, pick “Word Document (.docx)”, and upload that.", code="strict")
+    if root.tag != f"{{{WORD_NS}}}document" or root.find(f"{{{WORD_NS}}}body") is None:
+        raise ValidationError(f"This Word file is damaged: its main text has no body. {RESAVE}", code="corrupt")
 
 
 def _part_limit(name: str) -> int:
@@ -258,6 +271,14 @@ def _check_types(types, entries: dict[str, zipfile.ZipInfo]) -> None:
     overrides = {row.get("PartName", "").lower(): kind for row, kind in zip(rows, kinds) if row.get("PartName")}
     defaults = {row.get("Extension", "").lower(): kind for row, kind in zip(rows, kinds) if row.get("Extension")}
     main = overrides.get(f"/{DOCUMENT}", defaults.get("xml", ""))
+    elsewhere = [name.lstrip("/") for name, kind in overrides.items() if kind in WORD_MAIN and name != f"/{DOCUMENT}"]
+    if elsewhere and (main not in WORD_MAIN or DOCUMENT not in entries):
+        # Word itself would follow the relationships; the import reads the name Word writes.
+        raise ValidationError(f"This Word file keeps its main text in {elsewhere[0][:100]}, not in {DOCUMENT}, "
+                              f"so the import cannot read it. {RESAVE}", code="renamed")
+    if main in WORD_MAIN and DOCUMENT not in entries:
+        raise ValidationError(f"This Word file is damaged: its main text ({DOCUMENT}) is missing. {RESAVE}",
+                              code="corrupt")
     if main not in WORD_MAIN or DOCUMENT not in entries:
         _refuse_other(" ".join(kinds))
 

@@ -108,7 +108,7 @@ def import_page(request, pk: int):
     if len(uploads) == 1:
         if refused:
             name, error = refused[0]
-            form.add_error("file", error)
+            form.add_error("file", ValidationError(f"{name}: {' '.join(error.messages)}", code=error.code))
             return _import_page(request, membership, form, status=400, insist=error.code == "other_proposal")
         # The preview is a page of its own: reloading it does not send the file again.
         return redirect("import_preview", pk=pk, import_id=previewed[0].pk)
@@ -153,7 +153,12 @@ def import_preview(request, pk: int, import_id: int):
     if review_import.status != ReviewImport.Status.PREVIEWED:
         messages.info(request, f"{review_import.file_name} was {review_import.get_status_display().lower()}.")
         return redirect("import_page", pk=pk)
-    return _preview(request, membership, review_import, services.review_import_plan(review_import))
+    try:
+        plan = services.review_import_plan(review_import)
+    except ValidationError as error:
+        messages.error(request, f"{review_import.file_name}: {' '.join(error.messages)}")
+        return redirect("import_page", pk=pk)
+    return _preview(request, membership, review_import, plan)
 
 
 @login_required

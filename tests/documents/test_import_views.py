@@ -8,10 +8,13 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
+from lxml import etree
 
 from comments import services as review
 from comments.models import Comment, Suggestion, Thread
@@ -22,6 +25,7 @@ from occupations.entries import Task
 from occupations.kinds import kind_for
 from occupations.models import Proposal
 from occupations.sample import fill_proposal
+from tests.documents import broken
 from tests.documents.reviewing import Reviewer
 
 TASKS = ("Analyze clinical data to improve care.", "Design informatics solutions for clinical teams.",
@@ -526,3 +530,123 @@ def test_it_lets_only_editors_and_coordinators_apply_all(client, team, reviewed,
     client.force_login(reviewer)
     assert client.post(reverse("import_apply_all", args=[proposal.pk])).status_code == 403
     assert ReviewImport.objects.get().status == ReviewImport.Status.PREVIEWED
+
+
+# --- broken files: a message naming the file, nothing created, never a 500 ---------------
+
+RESAVE = "Open it in Word, save it again as a Word Document (.docx), and upload that."
+BROKEN = {
+    "truncated": (broken.truncated, f"{NAME}: This Word file is damaged and cannot be read. {RESAVE}"),
+    "broken XML": (broken.broken_xml, f"{NAME}: This Word file is damaged: its part word/document.xml is not "
+                                      f"valid XML. {RESAVE}"),
+    "no main part": (broken.without_main_part, f"{NAME}: This Word file is damaged: its main text "
+                                               f"(word/document.xml) is missing. {RESAVE}"),
+    "Strict": (broken.strict, f"{NAME}: This file is saved as “Strict Open XML Document”, which the import cannot "
+                              "read. In Word, choose File > Save As, pick “Word Document (.docx)”, and upload that."),
+    "renamed": (broken.main_part_renamed, f"{NAME}: This Word file keeps its main text in word/main.xml, not in "
+                                          f"word/document.xml, so the import cannot read it. {RESAVE}"),
+    "reply without id": (lambda data: broken.reply_without_id(data, "Patient records."),
+                         f"{NAME}: The import could not read this file, so nothing was created. {RESAVE}"),
+}
+
+
+@pytest.fixture
+def answered(team, editor):
+    """The review copy with an exported reply in it."""
+    proposal, tasks, asked, broad = team
+    review.comment_add(thread=asked, by=editor, text="Patient records.")
+    return exported(proposal)
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_it_refuses_a_broken_file_by_its_name_creating_nothing(client, team, answered, owner, kind, caplog):
+    proposal, *_ = team
+    make, message = BROKEN[kind]
+    data = make(answered)
+    client.force_login(owner)
+    before = counts()
+    response = post_file(client, proposal, data)
+    assert response.status_code == 400
+    assert message in visible(response)
+    assert not ReviewImport.objects.exists() and counts() == before
+    if kind == "reply without id":
+        fingerprint = hashlib.sha256(data).hexdigest()
+        assert f"the file's fingerprint is {fingerprint[:12]}" in visible(response)
+        [record] = [record for record in caplog.records if record.name == "documents.services"]
+        logged = record.getMessage()
+        assert f"sha256={fingerprint}" in logged and "error=AttributeError" in logged
+        assert "Patient records" not in logged and "Which data" not in logged and "clinical" not in logged
+
+
+def test_it_takes_each_file_of_several_on_its_own(client, team, reviewed, answered, owner):
+    proposal, *_ = team
+    client.force_login(owner)
+    files = [upload(reviewed, "dana.docx"), upload(broken.strict(answered), "strict.docx"),
+             upload(broken.reply_without_id(answered, "Patient records."), "odd.docx")]
+    response = client.post(page_url(proposal), {"file": files}, follow=True)
+    assert response.status_code == 200
+    text = visible(response)
+    assert "strict.docx: This file is saved as “Strict Open XML Document”" in text
+    assert "odd.docx: The import could not read this file, so nothing was created." in text
+    assert "1 file previewed" in text
+    assert list(ReviewImport.objects.values_list("file_name", flat=True)) == ["dana.docx"]
+
+
+def test_the_command_says_what_is_wrong_and_fails(team, answered, owner, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    proposal, *_ = team
+    for name, data in (("strict.docx", broken.strict(answered)),
+                       ("odd.docx", broken.reply_without_id(answered, "Patient records."))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as error:
+            call_command("import_review", proposal.pk, str(path), "--as", owner.username)
+        assert str(error.value).startswith(f"{name}: ")
+    assert not ReviewImport.objects.exists()
+
+
+@st.composite
+def damage(draw):
+    """Up to eight changes to a review copy's parts, as a damaged file or another client
+    might have them: elements dropped or moved, attributes dropped or given odd values."""
+    part = draw(st.sampled_from(["word/document.xml", "word/comments.xml", "word/commentsExtended.xml",
+                                 "docProps/custom.xml", "word/_rels/document.xml.rels"]))
+    changes = draw(st.lists(st.tuples(st.sampled_from(["drop", "move", "unset", "set"]), st.integers(0, 10**6),
+                                      st.integers(0, 10**6), st.sampled_from(["", "-1", "x", "99999999999", "0",
+                                                                               "2026-13-45T99:00:00Z"])),
+                            min_size=1, max_size=8))
+    return part, changes
+
+
+def damaged(data: bytes, part: str, changes) -> bytes:
+    parts = broken.parts_of(data)
+    root = etree.fromstring(parts[part])
+    for what, one, other, value in changes:
+        elements = list(root.iter())
+        element, target = elements[one % len(elements)], elements[other % len(elements)]
+        attributes = sorted(element.attrib)
+        if what == "drop" and element.getparent() is not None:
+            element.getparent().remove(element)
+        elif what == "move" and element.getparent() is not None and element not in list(target.iterancestors()) \
+                and element is not target:
+            target.append(element)
+        elif what == "unset" and attributes:
+            del element.attrib[attributes[other % len(attributes)]]
+        elif what == "set" and attributes:
+            element.set(attributes[other % len(attributes)], value)
+    parts[part] = etree.tostring(root)
+    return broken.zipped(parts)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(change=damage())
+def test_it_previews_or_refuses_any_damaged_copy_never_failing(team, answered, owner, change):
+    proposal, *_ = team
+    data = damaged(answered, *change)
+    client = Client()
+    client.force_login(owner)
+    before = counts()
+    response = post_file(client, proposal, data)
+    assert response.status_code in (200, 400)
+    assert counts() == before

@@ -317,3 +317,4 @@ def test_it_parses_each_part_of_the_file_once(team, owner, monkeypatch):
     assert [str(item.kind) for item in plan.items] == ["replace"]
     parts = open_review_file(data, "reviewed.docx").parts
     assert len(parts) > 8 and sorted(in_preview) == sorted(parts.values())
+

@@ -227,7 +227,8 @@ def test_it_says_an_opendocument_text_is_one():
 
 
 def test_it_refuses_a_package_without_a_main_document(export):
-    assert refusal(rezip(export, {"word/document.xml": None})).code == "not_docx"
+    missing = refusal(rezip(export, {"word/document.xml": None}))  # its content types still name it
+    assert missing.code == "corrupt" and "its main text (word/document.xml) is missing" in missing.message
     assert refusal(rezip(export, {"[Content_Types].xml": None})).code == "not_docx"
 
 
@@ -464,3 +465,39 @@ def test_it_opens_a_file_at_its_limits(export, monkeypatch):
     monkeypatch.setitem(upload.PART_LIMITS, "word/document.xml", len(document))
     monkeypatch.setattr(upload, "MAX_PARAGRAPHS", upload._count(upload._PARAGRAPH, document, 10**9))
     assert open_review_file(export, "review.docx").parts["word/document.xml"] == document
+
+
+# Files that open as zips but are not what the import reads -----------------------------
+
+STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+STRICT_R = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+
+
+def as_strict(data: bytes) -> bytes:
+    """The file as Word saves it with "Strict Open XML Document": the same parts in the
+    ISO namespaces."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    return make_zip({name: content.replace(W.encode(), STRICT_W.encode()).replace(
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", STRICT_R.encode())
+        for name, content in parts.items()})
+
+
+def test_it_says_a_strict_open_xml_file_is_one_and_how_to_save_it(export):
+    error = refusal(as_strict(export))
+    assert error.code == "strict"
+    assert error.message == ("This file is saved as “Strict Open XML Document”, which the import cannot read. In "
+                             "Word, choose File > Save As, pick “Word Document (.docx)”, and upload that.")
+
+
+@pytest.mark.parametrize("document", [
+    f'<w:document xmlns:w="{W}"/>',
+    f'<w:document xmlns:w="{W}"><w:background/></w:document>',
+    f'<w:body xmlns:w="{W}"><w:p/></w:body>',
+    '<document><body><p/></body></document>',
+    f'<x:document xmlns:x="urn:other"><x:body/></x:document>',
+])
+def test_it_refuses_a_main_part_that_is_not_a_word_documents_body(export, document):
+    error = refusal(rezip(export, {"word/document.xml": document}))
+    assert error.code == "corrupt"
+    assert error.message.startswith("This Word file is damaged: its main text has no body.")

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             review_import, plan = services.review_import_preview(
                 proposal=proposal, by=user, data=path.read_bytes(), name=path.name, text_matching=text_matching)
         except (ValidationError, PermissionDenied) as error:
-            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
+            raise CommandError(f"{path.name}: " + " ".join(getattr(error, "messages", [str(error)]))) from None
         for section, planned, unmatched in plan.by_section():
             self.stdout.write(section or "Elsewhere in the file")
             for item in planned:
