@@ -28,6 +28,8 @@ class ReviewImport(models.Model):
     )
     data = models.BinaryField(blank=True, default=b"", help_text="The file, until it is applied or cancelled.")
     summary = models.JSONField(default=dict, blank=True, help_text="What applying it created, by kind.")
+    preview = models.JSONField(default=dict, blank=True,
+                               help_text="What the preview page shows, stored when the file was first read.")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

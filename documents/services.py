@@ -15,6 +15,7 @@ from comments.anchoring import anchor_at
 from comments.models import Comment, Suggestion, Thread
 from documents.importing import Plan, Planned, plan_import
 from documents.models import ReviewImport
+from documents.preview import preview_of
 from documents.upload import open_review_file
 from occupations import access
 
@@ -40,11 +41,12 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
     # Previews left neither applied nor cancelled for a day give their files up.
     ReviewImport.objects.filter(proposal=proposal, status=ReviewImport.Status.PREVIEWED,
                                 created_at__lt=timezone.now() - STALE_PREVIEW).update(
-        status=ReviewImport.Status.CANCELLED, decided_at=timezone.now(), data=b"")
+        status=ReviewImport.Status.CANCELLED, decided_at=timezone.now(), data=b"", preview={})
     review_import = ReviewImport.objects.create(
         proposal=proposal, uploaded_by=by, file_name=name[:255], size=package.size, checksum=package.checksum,
         text_matching=text_matching, data=data,
         summary={"planned": len(plan.items), "unmatched": len(plan.unmatched), "recognized": plan.recognized},
+        preview=preview_of(plan),
     )
     return review_import, plan
 
@@ -172,15 +174,15 @@ def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
                 status=Thread.Status.RESOLVED, resolved_by=planned.author.user or by, resolved_at=timezone.now())
             summary["resolved"] += 1
     review_import.status, review_import.decided_at = ReviewImport.Status.APPLIED, timezone.now()
-    review_import.summary, review_import.data = summary, b""
-    review_import.save(update_fields=["status", "decided_at", "summary", "data"])
+    review_import.summary, review_import.data, review_import.preview = summary, b"", {}
+    review_import.save(update_fields=["status", "decided_at", "summary", "data", "preview"])
     return review_import
 
 
 @transaction.atomic
 def review_import_cancel(*, review_import: ReviewImport, by) -> ReviewImport:
     review_import = _pending(review_import, by)
-    review_import.status, review_import.decided_at, review_import.data = (
-        ReviewImport.Status.CANCELLED, timezone.now(), b"")
-    review_import.save(update_fields=["status", "decided_at", "data"])
+    review_import.status, review_import.decided_at, review_import.data, review_import.preview = (
+        ReviewImport.Status.CANCELLED, timezone.now(), b"", {})
+    review_import.save(update_fields=["status", "decided_at", "data", "preview"])
     return review_import

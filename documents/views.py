@@ -14,6 +14,7 @@ from documents import services
 from documents.export import export_docx
 from documents.forms import ExportForm, ImportForm
 from documents.models import ReviewImport
+from documents.preview import preview_of, preview_page
 from documents.selectors import import_summary, imports_of, review_counts
 from documents.upload import MAX_BYTES
 from occupations import access
@@ -71,14 +72,14 @@ def _import_page(request, membership, form, status=200, *, insist: bool = False)
     }, status=status)
 
 
-def _preview(request, membership, review_import, plan, status=200):
+def _preview(request, membership, review_import, status=200):
     earlier = (ReviewImport.objects.filter(proposal=membership.proposal, checksum=review_import.checksum,
                                            status=ReviewImport.Status.APPLIED)
-               .select_related("uploaded_by").defer("data").order_by("-decided_at").first())
+               .select_related("uploaded_by").defer("data", "preview").order_by("-decided_at").first())
     return render(request, "documents/import_preview.html", {
         "proposal": membership.proposal,
         "review_import": review_import,
-        "plan": plan,
+        "preview": preview_page(review_import.preview, request.GET.get("page")),
         "earlier": earlier,
     }, status=status)
 
@@ -143,7 +144,8 @@ def import_apply_all(request, pk: int):
 
 
 def _import_of(membership, import_id: int) -> ReviewImport:
-    return get_object_or_404(ReviewImport, pk=import_id, proposal=membership.proposal)
+    # Never its file: the pages of an import are drawn from what was stored when it was read.
+    return get_object_or_404(ReviewImport.objects.defer("data"), pk=import_id, proposal=membership.proposal)
 
 
 @login_required
@@ -153,12 +155,15 @@ def import_preview(request, pk: int, import_id: int):
     if review_import.status != ReviewImport.Status.PREVIEWED:
         messages.info(request, f"{review_import.file_name} was {review_import.get_status_display().lower()}.")
         return redirect("import_page", pk=pk)
-    try:
-        plan = services.review_import_plan(review_import)
-    except ValidationError as error:
-        messages.error(request, f"{review_import.file_name}: {' '.join(error.messages)}")
-        return redirect("import_page", pk=pk)
-    return _preview(request, membership, review_import, plan)
+    if not review_import.preview:
+        # Previewed before previews were stored: read once more, and kept from now on.
+        try:
+            review_import.preview = preview_of(services.review_import_plan(review_import))
+        except ValidationError as error:
+            messages.error(request, f"{review_import.file_name}: {' '.join(error.messages)}")
+            return redirect("import_page", pk=pk)
+        review_import.save(update_fields=["preview"])
+    return _preview(request, membership, review_import)
 
 
 @login_required
