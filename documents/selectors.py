@@ -1,8 +1,11 @@
-"""Reads for the export page."""
+"""Reads for the export and import pages."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from comments.models import Suggestion, Thread
 
@@ -39,20 +42,29 @@ def import_summary(made: dict) -> str:
     return ", ".join(parts)
 
 
+def stale_before():
+    """Previews made before this are stale: not counted toward the caps, not applied by
+    "Apply all", and cleared by `manage.py clear_stale_imports`."""
+    return timezone.now() - timedelta(hours=settings.IMPORT_STALE_HOURS)
+
+
 def imports_of(proposal) -> list:
     """The proposal's imports of reviewed files, newest first, with who uploaded them and
     what each created, in words."""
     from documents.models import ReviewImport
 
     imports = list(ReviewImport.objects.filter(proposal=proposal).select_related("uploaded_by")
-                   .defer("data").order_by("-created_at", "-id"))
+                   .defer("data", "preview").order_by("-created_at", "-id"))
+    stale = stale_before()
     for item in imports:
+        item.is_stale = item.status == ReviewImport.Status.PREVIEWED and item.created_at < stale
         if item.status == ReviewImport.Status.APPLIED:
             item.summary_text = import_summary(item.summary)
         elif item.status == ReviewImport.Status.PREVIEWED and "planned" in item.summary:
             planned = item.summary["planned"]
             item.summary_text = f"{planned} to create" + (
-                f", {item.summary['unmatched']} not matched" if item.summary.get("unmatched") else "")
+                f", {item.summary['unmatched']} not matched" if item.summary.get("unmatched") else "") + (
+                "; stale: upload it again to import it" if item.is_stale else "")
         else:
             item.summary_text = ""
     return imports

@@ -7,6 +7,7 @@ import sys
 import traceback
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -16,11 +17,11 @@ from comments.models import Comment, Suggestion, Thread
 from documents.importing import Plan, Planned, plan_import
 from documents.models import ReviewImport
 from documents.preview import preview_of
+from documents.selectors import stale_before
 from documents.upload import open_review_file
 from occupations import access
 
 
-STALE_PREVIEW = timedelta(days=1)
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +37,10 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
     """Read the file and say what it would create; nothing of the proposal changes. The
     file is kept with the preview until it is applied or cancelled."""
     _require(proposal, by)
+    _check_caps(proposal, by)
     package = _opened(data, name, proposal)
     plan = _planned(proposal, package, text_matching)
-    # Previews left neither applied nor cancelled for a day give their files up.
-    ReviewImport.objects.filter(proposal=proposal, status=ReviewImport.Status.PREVIEWED,
-                                created_at__lt=timezone.now() - STALE_PREVIEW).update(
-        status=ReviewImport.Status.CANCELLED, decided_at=timezone.now(), data=b"", preview={})
+    review_imports_clear_stale(proposal=proposal)
     review_import = ReviewImport.objects.create(
         proposal=proposal, uploaded_by=by, file_name=name[:255], size=package.size, checksum=package.checksum,
         text_matching=text_matching, data=data,
@@ -49,6 +48,38 @@ def review_import_preview(*, proposal, by, data: bytes, name: str, text_matching
         preview=preview_of(plan),
     )
     return review_import, plan
+
+
+def _check_caps(proposal, by) -> None:
+    """What one person may upload, counted from the rows (every server process sees them):
+    imports in the last hour, and previews waiting, theirs and the proposal's."""
+    now = timezone.now()
+    recent = list(ReviewImport.objects.filter(uploaded_by=by, created_at__gte=now - timedelta(hours=1))
+                  .order_by("created_at").values_list("created_at", flat=True))
+    if len(recent) >= settings.IMPORTS_PER_USER_PER_HOUR:
+        again = timezone.localtime(recent[len(recent) - settings.IMPORTS_PER_USER_PER_HOUR] + timedelta(hours=1))
+        raise ValidationError(
+            f"You have imported {len(recent)} files in the last hour, the most allowed. You can import again at "
+            f"{again:%H:%M}.", code="hourly_limit")
+    waiting = ReviewImport.objects.filter(status=ReviewImport.Status.PREVIEWED, created_at__gte=stale_before())
+    if waiting.filter(uploaded_by=by).count() >= settings.IMPORT_PREVIEWS_PER_USER:
+        raise ValidationError(
+            f"You have {settings.IMPORT_PREVIEWS_PER_USER} previews waiting, the most allowed: apply or cancel some "
+            "first (Import reviewed Word files lists them).", code="previews_per_user")
+    if waiting.filter(proposal=proposal).count() >= settings.IMPORT_PREVIEWS_PER_PROPOSAL:
+        raise ValidationError(
+            f"This proposal has {settings.IMPORT_PREVIEWS_PER_PROPOSAL} previews waiting, the most allowed: apply "
+            "or cancel some first.", code="previews_per_proposal")
+
+
+def review_imports_clear_stale(*, proposal=None, before=None) -> int:
+    """Previews left neither applied nor cancelled give their files up: cancelled, the
+    file and the stored preview dropped. Of one proposal, or all. How many."""
+    stale = ReviewImport.objects.filter(status=ReviewImport.Status.PREVIEWED,
+                                        created_at__lt=before or stale_before())
+    if proposal is not None:
+        stale = stale.filter(proposal=proposal)
+    return stale.update(status=ReviewImport.Status.CANCELLED, decided_at=timezone.now(), data=b"", preview={})
 
 
 def review_import_plan(review_import: ReviewImport) -> Plan:

@@ -15,7 +15,7 @@ from documents.export import export_docx
 from documents.forms import ExportForm, ImportForm
 from documents.models import ReviewImport
 from documents.preview import preview_of, preview_page
-from documents.selectors import import_summary, imports_of, review_counts
+from documents.selectors import import_summary, imports_of, review_counts, stale_before
 from documents.upload import MAX_BYTES
 from occupations import access
 
@@ -66,7 +66,7 @@ def _import_page(request, membership, form, status=200, *, insist: bool = False)
         "proposal": membership.proposal,
         "form": form,
         "imports": imports,
-        "waiting": sum(item.status == ReviewImport.Status.PREVIEWED for item in imports),
+        "waiting": sum(item.status == ReviewImport.Status.PREVIEWED and not item.is_stale for item in imports),
         "insist": insist,
         "limit_mb": MAX_BYTES // (1024 * 1024),
     }, status=status)
@@ -128,8 +128,9 @@ def import_apply_all(request, pk: int):
     """Every file previewed and waiting, applied one after the other (oldest first), so
     what one brings is known when the next is planned."""
     membership = access.membership_for(request.user, pk, access.WRITE)
-    waiting = ReviewImport.objects.filter(proposal=membership.proposal, status=ReviewImport.Status.PREVIEWED
-                                          ).defer("data").order_by("created_at", "id")
+    waiting = ReviewImport.objects.filter(proposal=membership.proposal, status=ReviewImport.Status.PREVIEWED,
+                                          created_at__gte=stale_before()
+                                          ).defer("data", "preview").order_by("created_at", "id")
     done = []
     for review_import in waiting:
         try:

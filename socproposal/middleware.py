@@ -1,6 +1,38 @@
 from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.http import HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
+
+
+def request_body_limit(get_response):
+    """A request whose body is larger than any form here sends (four Word files and the
+    form around them) is answered 413 from its Content-Length, unread; one with more
+    files than a form takes is answered 400, saying so. Both before the CSRF check,
+    which would read the body and then answer with a page that says nothing of either."""
+
+    def refused(request, status: int, message: str):
+        return render(request, "request_refused.html", {"message": message, "back": request.path}, status=status)
+
+    def middleware(request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return refused(request, 413, (
+                f"This upload is {length / settings.MB:.1f} MB; the most one upload may be is "
+                f"{settings.REQUEST_MAX_BYTES // settings.MB} MB ({settings.IMPORT_FILES_PER_REQUEST} files of up "
+                f"to {settings.IMPORT_MAX_FILE_BYTES // settings.MB} MB each). Choose fewer or smaller files."))
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.FILES  # parsed here, once: the CSRF check and the view read what this read
+            except TooManyFilesSent:
+                return refused(request, 400, (
+                    f"Choose at most {settings.IMPORT_FILES_PER_REQUEST} files at a time; upload the rest "
+                    "afterwards."))
+        return get_response(request)
+
+    return middleware
 
 
 def htmx_login_required(get_response):

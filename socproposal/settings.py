@@ -17,6 +17,10 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
 DEBUG = env_bool("DEBUG")
 
 # Without DEBUG there is no default: the key stays empty, so commands that sign nothing
@@ -46,6 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large is refused from its Content-Length, before anything reads it
+    # (the CSRF check reads a POST's body).
+    "socproposal.middleware.request_body_limit",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +134,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SOC Proposal Studio <
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+# Reviewed Word files. An upload path any signed-in member reaches must cost little,
+# whatever it is sent: caps counted from the database (they hold across server processes).
+MB = 1024 * 1024
+IMPORT_FILES_PER_REQUEST = env_int("IMPORT_FILES_PER_REQUEST", 4)
+DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_FILES_PER_REQUEST
+IMPORT_MAX_FILE_BYTES = 20 * MB  # documents.upload.MAX_BYTES: checked again there, by the bytes
+# Four files of the most an import takes, and the form around them.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", IMPORT_FILES_PER_REQUEST * IMPORT_MAX_FILE_BYTES + 4 * MB)
+IMPORTS_PER_USER_PER_HOUR = env_int("IMPORTS_PER_USER_PER_HOUR", 30)
+IMPORT_PREVIEWS_PER_USER = env_int("IMPORT_PREVIEWS_PER_USER", 10)
+IMPORT_PREVIEWS_PER_PROPOSAL = env_int("IMPORT_PREVIEWS_PER_PROPOSAL", 20)
+# A preview neither applied nor cancelled this long is stale: not counted, not applied by
+# "Apply all", and cleared (with its file) by `manage.py clear_stale_imports`.
+IMPORT_STALE_HOURS = env_int("IMPORT_STALE_HOURS", 24)
 
 # Where people reach the application: links in e-mails written outside a request (a
 # mention is recorded by the service that saves the comment) start with it.

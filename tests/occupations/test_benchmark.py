@@ -137,3 +137,13 @@ def test_the_references_write_the_paragraphs_the_export_writes(db, owner, propos
     floor = Document(io.BytesIO(benchmark.floor(benchmark.paragraphs(proposal_outline(proposal)))))
     assert [paragraph.text for paragraph in floor.paragraphs] == texts
     assert floor.paragraphs[0].style.name == "Title"
+
+
+def test_it_measures_refusing_an_inflated_file_beside_opening_a_review_copy(db, capsys):
+    call_command("benchmark", "--only", "upload", "--upload-size", "20", "--repeat", "1")
+    out = capsys.readouterr().out
+    assert "Upload of a reviewed file" in out and "Word import" not in out
+    rows = [line for line in out.splitlines() if line.startswith(("review copy", "inflated"))]
+    assert [row.split()[-1] for row in rows] == ["opened", "part_too_large", "part_too_large"]
+    assert all(float(row.split()[-3]) > 0 for row in rows)  # each took some time
+    assert not Proposal.objects.exists()
