@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 
 class ExportForm(forms.Form):
@@ -52,7 +53,7 @@ class ImportForm(forms.Form):
     file = MultipleFileField(
         label="Reviewed Word files (.docx)",
         help_text="Copies exported from this proposal, reviewed in Word, LibreOffice or Google Docs: one or "
-                  "several at once, up to 20 MB each.",
+                  f"several at once (up to {settings.IMPORT_FILES_PER_REQUEST} at a time), up to 20 MB each.",
         error_messages={"required": "Choose the reviewed Word file to import.",
                         "empty": "The file is empty."},
     )
