@@ -2,6 +2,7 @@
 between a developer's machine, CI and a server."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "simple_history",
+    "axes",
+    "accounts",
     "occupations",
     "comments",
     "documents",
@@ -63,7 +66,39 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "socproposal.middleware.htmx_login_required",
+    # Last, as axes asks: it turns a locked sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (accounts/throttle.py): axes checks first, then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]  # an account is locked, not the room it is used from
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# A try while locked is refused without being counted: the cool-off the page states holds
+# (and a lock by address, which axes' own count does not see, is answered as a lock).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # each failure, with its address: the per-address count
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+AXES_ADDRESS_WINDOW = timedelta(minutes=env_int("AXES_ADDRESS_WINDOW_MINUTES", 15))
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.locked_out"
+# Behind a proxy, the client's address is in X-Forwarded-For; trust as many proxies as said.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT
+                                     else ["REMOTE_ADDR"])
+
+# axes warns that a lock by username alone can be dodged by changing User-Agents; not so
+# here: its count for a username adds up every (address, agent) it was tried from, and the
+# per-address count above stands beside it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Password reset requests, counted from the database (accounts.models.ResetRequest).
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 20)
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3)
 
 ROOT_URLCONF = "socproposal.urls"
 WSGI_APPLICATION = "socproposal.wsgi.application"

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("occupations.urls")),
     path("", include("comments.urls")),
     path("", include("documents.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
