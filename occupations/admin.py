@@ -5,7 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from occupations.kinds import ENTRY_KINDS
-from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
+from occupations.models import DraftNote, Invitation, Membership, Narrative, OccupationGroup, Proposal
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,6 +21,15 @@ class ProposalAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "proposal", "role", "status", "invited_by", "created_at", "sent_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["email", "proposal__title"]
+    # The link's token is never shown (only its digest is kept); an invitation is answered by its addressee.
+    readonly_fields = ["token_digest", "user", "decided_at", "sent_at", "send_error"]
 
 
 @admin.register(Membership)

@@ -3,13 +3,11 @@ so that a save on top of someone else's becomes a conflict to merge, not a loss.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.forms import modelform_factory
 
 from occupations import codes
 from occupations.paths import PROPOSAL_TEXT_FIELDS, SETTINGS_FIELDS  # noqa: F401 (the views read them here)
 from occupations.kinds import EntryKind
-from occupations.members import user_find
 from occupations.models import Membership, Narrative, OccupationGroup, Proposal
 from occupations.text import clean_text
 
@@ -233,25 +231,12 @@ class ProposalSettingsForm(ProposalNewForm):
         self.data = data
 
 
-class MemberAddForm(forms.Form):
-    identifier = forms.CharField(
-        label="Username or e-mail", max_length=254,
-        error_messages={"required": "Type a username, or an e-mail address to invite someone."},
-        help_text="Someone new gets an e-mail with a link to choose a password.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address", max_length=254,
+        error_messages={"required": "Type the e-mail address of the person to invite.",
+                        "invalid": "Type an e-mail address, like ann.lee@example.org."},
+        help_text="They get an e-mail to accept or decline; until they accept they are not a member.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.REVIEWER)
-
-    def clean_identifier(self):
-        """The user meant (cleaned_data["user"]), or an e-mail address to invite."""
-        identifier = self.cleaned_data["identifier"].strip()
-        self.cleaned_data["user"] = user_find(identifier)
-        if self.cleaned_data["user"] is None:
-            try:
-                validate_email(identifier)
-            except ValidationError:
-                raise ValidationError(
-                    "No user with that username; type an e-mail address to invite someone.",
-                    code="unknown_username",
-                ) from None
-        return identifier

@@ -8,24 +8,17 @@ each change locks the proposal's coordinator memberships before counting them.""
 
 import re
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from occupations.models import Membership, Proposal
 
 User = get_user_model()
 Role = Membership.Role
 
-# What each role may do, as the invitation tells it.
+# What each role may do, as an invitation tells it.
 ROLE_DUTIES = {
     Role.COORDINATOR: "run the group: write, manage members and roles, and export the proposal",
     Role.EDITOR: "write and rework the draft",
@@ -53,19 +46,6 @@ def members_of(proposal: Proposal) -> list[Membership]:
         .annotate(role_rank=rank)
         .order_by("role_rank", "user__last_name", "user__first_name", "user__username")
     )
-
-
-def user_find(identifier: str):
-    """The user a person means by a username or an e-mail address, or None."""
-    identifier = identifier.strip()
-    if not identifier:
-        return None
-    user = User.objects.filter(username=identifier).first()
-    if user is None:
-        user = User.objects.filter(username__iexact=identifier).order_by("pk").first()
-    if user is None and "@" in identifier:
-        user = User.objects.filter(email__iexact=identifier).order_by("pk").first()
-    return user
 
 
 # Writes ----------------------------------------------------------------------------------
@@ -119,88 +99,13 @@ def member_add(*, proposal: Proposal, user, role: str, by) -> Membership:
     return membership
 
 
-def _username_for(email: str) -> str:
+def username_for(email: str) -> str:
     """A free username made from the e-mail's local part: ann.lee, then ann.lee2, ..."""
     base = _USERNAME_UNSAFE.sub("", email.split("@", 1)[0].lower())[:140] or "member"
     username, n = base, 2
     while User.objects.filter(username__iexact=username).exists():
         username, n = f"{base}{n}", n + 1
     return username
-
-
-def _absolute(request_or_base_url, path: str) -> str:
-    if hasattr(request_or_base_url, "build_absolute_uri"):
-        return request_or_base_url.build_absolute_uri(path)
-    return str(request_or_base_url).rstrip("/") + path
-
-
-def set_password_path(user) -> str:
-    """The path of the link that lets this user choose a password (Django's password
-    reset confirmation: it works until the password changes or the link expires)."""
-    return reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-
-
-def _invitation(*, membership: Membership, by, request_or_base_url) -> tuple[str, str]:
-    user, proposal = membership.user, membership.proposal
-    role = membership.get_role_display().lower()
-    inviter = display_name(by) if by is not None else "A coordinator"
-    lines = [
-        f"Hello {user.get_full_name()}," if user.get_full_name() else "Hello,",
-        "",
-        f"{inviter} has invited you to the proposal “{proposal.title}” ({proposal.revision_cycle}) "
-        f"in SOC Proposal Studio, as {role}. As {'an' if role[0] in 'aeiou' else 'a'} {role} you "
-        f"can {ROLE_DUTIES[membership.role]}.",
-        "",
-    ]
-    if not user.has_usable_password():
-        days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
-        lines += [
-            "Choose your password here (the link works once, for "
-            f"{days} day{'s' if days != 1 else ''}):",
-            _absolute(request_or_base_url, set_password_path(user)),
-            "",
-            f"Your username is {user.username}. Then open the proposal at:",
-        ]
-    else:
-        lines += [f"Log in as {user.username} and open the proposal at:"]
-    lines += [
-        _absolute(request_or_base_url, reverse("proposal_detail", args=[proposal.pk])),
-        "",
-        "If you did not expect this invitation, you can ignore this e-mail.",
-    ]
-    subject = f"{inviter} invited you to “{proposal.title}”"
-    return subject, "\n".join(lines)
-
-
-@transaction.atomic
-def member_invite(*, proposal: Proposal, email: str, role: str, by, request_or_base_url) -> Membership:
-    """Add the person with this e-mail address, creating their account if they have none,
-    and e-mail them the invitation (with a link to choose a password if they have none).
-
-    request_or_base_url: the request, or a base URL like https://studio.example.org, for
-    the links in the e-mail."""
-    _check_role(role)
-    email = email.strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(f"“{email}” is not an e-mail address.", code="invalid_email") from None
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is None:
-        user = User(username=_username_for(email), email=User.objects.normalize_email(email))
-        user.set_unusable_password()
-        user.save()
-    membership = member_add(proposal=proposal, user=user, role=role, by=by)
-    subject, body = _invitation(membership=membership, by=by, request_or_base_url=request_or_base_url)
-    # Sent inside the transaction: if the mail server refuses it, nobody is half-invited.
-    send_mail(subject, body, None, [user.email])
-    return membership
 
 
 @transaction.atomic

@@ -86,6 +86,52 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.proposal.title}"
 
 
+class Invitation(models.Model):
+    """A coordinator's invitation to an e-mail address. Nobody becomes a member until the
+    address's owner accepts it (from the e-mail's link, or from their home page); an
+    address with no account creates one on accepting. The link's token is kept only as a
+    SHA-256. The e-mail is sent after the invitation is saved: when it cannot be, the
+    invitation stays, with the reason, to be sent again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="As the coordinator typed it, in lower case.")
+    role = models.CharField(max_length=20, choices=Membership.Role.choices, default=Membership.Role.REVIEWER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="invitations_sent")
+    token_digest = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(max_length=300, blank=True, help_text="Why the last e-mail could not be sent.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="invitations_decided", help_text="Who accepted or declined it.")
+
+    class Meta:
+        ordering = ["proposal", "-created_at", "-id"]
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "email"], condition=Q(status="pending"),
+                                    name="invitation_one_pending_per_address"),
+            models.CheckConstraint(condition=Q(status__in=["pending", "accepted", "declined", "withdrawn"]),
+                                   name="invitation_status_valid"),
+            models.CheckConstraint(condition=Q(role__in=["coordinator", "editor", "reviewer", "observer"]),
+                                   name="invitation_role_valid"),
+        ]
+        indexes = [models.Index(fields=["email", "status"], name="invitation_email_status"),
+                   models.Index(fields=["invited_by", "created_at"], name="invitation_by_time")]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display().lower()} of {self.proposal.title} ({self.status})"
+
+
 class OccupationGroup(Versioned):
     """One node of the proposed classification: major group, minor group, broad or
     detailed occupation. The code may stay blank while the group is argued about."""

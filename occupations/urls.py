@@ -1,6 +1,6 @@
 from django.urls import path
 
-from occupations.views import editing, history, members, pages, proposals
+from occupations.views import editing, history, invitations, members, pages, proposals
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -13,6 +13,13 @@ urlpatterns = [
          name="member_update"),
     path("proposals/<int:pk>/members/<int:membership_id>/remove/", members.member_remove,
          name="member_remove"),
+    path("proposals/<int:pk>/invitations/<int:invitation_id>/resend/", members.invitation_resend,
+         name="invitation_resend"),
+    path("proposals/<int:pk>/invitations/<int:invitation_id>/withdraw/", members.invitation_withdraw,
+         name="invitation_withdraw"),
+    path("invitations/<str:token>/", invitations.invitation_open, name="invitation_open"),
+    path("invitations/<int:invitation_id>/<str:choice>/", invitations.invitation_answer,
+         name="invitation_answer"),
     # Writing
     path("proposals/<int:pk>/text/<str:field>/edit/", editing.proposal_text_edit,
          name="proposal_text_edit"),

@@ -224,6 +224,11 @@ IMPORT_PREVIEWS_PER_PROPOSAL = env_int("IMPORT_PREVIEWS_PER_PROPOSAL", 20)
 # "Apply all", and cleared (with its file) by `manage.py clear_stale_imports`.
 IMPORT_STALE_HOURS = env_int("IMPORT_STALE_HOURS", 24)
 
+# Membership by consent (occupations/invitations.py): an invitation's link works this many
+# days; a person sends at most this many invitations an hour, counted from the database.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+INVITATIONS_PER_USER_PER_HOUR = env_int("INVITATIONS_PER_USER_PER_HOUR", 20)
+
 # Where people reach the application: links in e-mails written outside a request (a
 # mention is recorded by the service that saves the comment) start with it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

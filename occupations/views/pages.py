@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from occupations import access, annotations, members, selectors
+from occupations import access, annotations, invitations, members, selectors
 
 
 @login_required
@@ -13,7 +13,8 @@ def home(request):
     return render(
         request,
         "occupations/proposal_list.html",
-        {"memberships": selectors.memberships_for_user(request.user)},
+        {"memberships": selectors.memberships_for_user(request.user),
+         "invitations": invitations.invitations_pending_for(request.user)},
     )
 
 

@@ -9,29 +9,40 @@ from tests.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_lets_a_coordinator_invite_a_reviewer_and_make_them_editor(proposal, new_page, mailoutbox):
+def test_a_coordinator_invites_someone_new_who_joins_and_is_made_editor(proposal, new_page, mailoutbox):
+    """One form on the coordinator's side; on the invited person's, the e-mail's link and
+    one form (their account) that accepts."""
+    import re
+
     page = new_page()
     log_in(page, "owner")
     page.get_by_role("link", name=proposal.title).click()
     page.get_by_role("link", name="Members").click()
     page.get_by_role("heading", level=1, name="Members").wait_for()
 
-    adding = page.get_by_role("region", name="Add a member")
-    adding.get_by_label("Username or e-mail").fill("dana.reyes@hospital.example")
-    adding.get_by_label("Role").select_option("reviewer")
-    adding.get_by_role("button", name="Add member").click()
+    inviting = page.get_by_role("region", name="Invite someone")
+    inviting.get_by_label("E-mail address").fill("dana.reyes@hospital.example")
+    inviting.get_by_label("Role").select_option("reviewer")
+    inviting.get_by_role("button", name="Invite").click()
+    page.get_by_role("status").get_by_text("Invitation sent to dana.reyes@hospital.example.").wait_for()
+    waiting = page.get_by_role("list", name="Invitations waiting for an answer")
+    assert waiting.get_by_role("listitem").filter(has_text="dana.reyes@hospital.example").count() == 1
 
-    page.get_by_role("status").get_by_text("Invited dana.reyes@hospital.example as reviewer").wait_for()
+    link = re.search(r"https?://[^/\s]+(/invitations/\S+/)", mailoutbox[0].body).group(1)
+    dana = new_page()
+    dana.goto(link)
+    dana.get_by_label("Username").fill("dana")
+    dana.get_by_label("Password", exact=True).fill("correct-horse-2028")
+    dana.get_by_label("Password confirmation").fill("correct-horse-2028")
+    dana.get_by_role("button", name="Create my account and accept").click()
+    dana.get_by_role("heading", name=proposal.title).first.wait_for()
+
+    page.reload()
     listing = page.get_by_role("list", name="Members")
     row = listing.get_by_role("listitem").filter(has_text="dana.reyes@hospital.example")
-    assert row.get_by_role("combobox", name="Role of dana.reyes").input_value() == "reviewer"
-    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
-
-    row.get_by_role("combobox", name="Role of dana.reyes").select_option("editor")
-    row.get_by_role("button", name="Change role of dana.reyes").click()
-    page.get_by_role("status").get_by_text("dana.reyes is now editor.").wait_for()
-    row = listing.get_by_role("listitem").filter(has_text="dana.reyes@hospital.example")
-    assert row.get_by_role("combobox", name="Role of dana.reyes").input_value() == "editor"
-
-    dana = get_user_model().objects.get(email="dana.reyes@hospital.example")
-    assert Membership.objects.get(proposal=proposal, user=dana).role == "editor"
+    assert row.get_by_role("combobox", name="Role of dana").input_value() == "reviewer"
+    row.get_by_role("combobox", name="Role of dana").select_option("editor")
+    row.get_by_role("button", name="Change role of dana").click()
+    page.get_by_role("status").get_by_text("dana is now editor.").wait_for()
+    user = get_user_model().objects.get(email="dana.reyes@hospital.example")
+    assert Membership.objects.get(proposal=proposal, user=user).role == "editor"
