@@ -2,6 +2,7 @@
 through the same services as every other write. Loading again changes nothing;
 `reset=True` deletes the demo proposal and loads it afresh."""
 
+import secrets
 from pathlib import Path
 
 import yaml
@@ -42,21 +43,30 @@ def _check_keys(data: dict, allowed: set, where: str) -> None:
         raise DemoDataError(f"{where}: unknown keys {sorted(unknown)}")
 
 
-def demo_users_ensure() -> dict:
-    """The four demo users, with the documented password."""
+def demo_users_ensure(*, published_password: bool = True) -> tuple[dict, dict]:
+    """The four demo users, and the passwords set now (username -> password).
+
+    published_password (development): each has the README's password, put back on every
+    run, and the coordinator has the Django admin. Otherwise (DEBUG off) a user made now,
+    or one still holding the published password, gets a random password, returned to be
+    printed once; the others keep theirs; nobody gets the admin."""
     User = get_user_model()
-    users = {}
+    users, passwords = {}, {}
     for username, (first, last) in DEMO_USERS.items():
-        user, _ = User.objects.get_or_create(username=username)
+        user, created = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.email = f"{username}@example.org"
         # The coordinator also gets the Django admin, the escape hatch for fixing data.
-        user.is_staff = user.is_superuser = username == "coordinator"
-        if not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_superuser = published_password and username == "coordinator"
+        if published_password:
+            if not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+        elif created or not user.password or not user.has_usable_password() or user.check_password(DEMO_PASSWORD):
+            passwords[username] = secrets.token_urlsafe(12)
+            user.set_password(passwords[username])
         user.save()
         users[username] = user
-    return users
+    return users, passwords
 
 
 class _Loader:
@@ -92,6 +102,8 @@ class _Loader:
         fields = {name: data[name] for name in _PROPOSAL_FIELDS if name in data}
         self.proposal = services.proposal_create(created_by=self.by, slug=data["slug"], **fields)
         for role, username in data.get("members", {}).items():
+            if username not in self.users:  # loaded for an owner alone: no demo users
+                continue
             services.membership_set(proposal=self.proposal, user=self.users[username], role=role, by=self.by)
         for position, spec in enumerate(data.get("groups", []), start=1):
             self.group(spec, parent=None, position=position)
@@ -149,11 +161,15 @@ class _Loader:
                               where=f"{where} {kind_key}[{position}]")
 
 
-def demo_load(*, path: Path = DEMO_FILE, reset: bool = False) -> tuple[Proposal, bool]:
-    """The demo proposal and whether it was created now."""
+def demo_load(*, path: Path = DEMO_FILE, reset: bool = False, users: dict | None = None
+              ) -> tuple[Proposal, bool]:
+    """The demo proposal and whether it was created now. users: username -> user for the
+    file's members (at least "coordinator"); by default the demo users, with the
+    published password."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     with transaction.atomic():
-        users = demo_users_ensure()
+        if users is None:
+            users, _ = demo_users_ensure()
         existing = Proposal.objects.filter(slug=data["slug"]).first()
         if existing is not None and not reset:
             return existing, False

@@ -2,9 +2,11 @@
 atomic, validated with full_clean, attributed to the user who made it."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -44,6 +46,27 @@ def _unique_slug(title: str) -> str:
     while Proposal.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def may_start_proposals(user) -> bool:
+    """Who may start a proposal: anyone signed in, or (PROPOSAL_CREATORS=staff) staff only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return settings.PROPOSAL_CREATORS != "staff" or user.is_staff
+
+
+@transaction.atomic
+def proposal_start(*, title: str, revision_cycle: str, by) -> Proposal:
+    """A person starts a proposal from the page: if they may, and not more than
+    PROPOSALS_PER_USER_PER_HOUR an hour (counted from the history, in the database)."""
+    if not may_start_proposals(by):
+        raise PermissionDenied("Only staff start proposals here: ask an administrator.")
+    started = Proposal.history.filter(history_type="+", history_user=by,
+                                      history_date__gte=timezone.now() - timedelta(hours=1)).count()
+    if started >= settings.PROPOSALS_PER_USER_PER_HOUR:
+        raise ValidationError(f"You have started {started} proposals in the last hour, the most allowed. "
+                              "Try again later.", code="hourly_limit")
+    return proposal_create(title=title, revision_cycle=revision_cycle, created_by=by)
 
 
 @transaction.atomic

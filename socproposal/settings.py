@@ -228,6 +228,9 @@ IMPORT_STALE_HOURS = env_int("IMPORT_STALE_HOURS", 24)
 # days; a person sends at most this many invitations an hour, counted from the database.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 INVITATIONS_PER_USER_PER_HOUR = env_int("INVITATIONS_PER_USER_PER_HOUR", 20)
+# Who may start a proposal: "anyone" signed in, or "staff" (an organisation's own server).
+PROPOSAL_CREATORS = os.environ.get("PROPOSAL_CREATORS", "anyone")
+PROPOSALS_PER_USER_PER_HOUR = env_int("PROPOSALS_PER_USER_PER_HOUR", 5)
 
 # Where people reach the application: links in e-mails written outside a request (a
 # mention is recorded by the service that saves the comment) start with it.

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from occupations import access, annotations, invitations, members, selectors
+from occupations import access, annotations, invitations, members, selectors, services
 
 
 @login_required
@@ -14,7 +14,8 @@ def home(request):
         request,
         "occupations/proposal_list.html",
         {"memberships": selectors.memberships_for_user(request.user),
-         "invitations": invitations.invitations_pending_for(request.user)},
+         "invitations": invitations.invitations_pending_for(request.user),
+         "may_start": services.may_start_proposals(request.user)},
     )
 
 

@@ -4,7 +4,7 @@ saved and keeps what was typed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from occupations import access, services
@@ -23,20 +23,23 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 def proposal_new(request):
-    """Any logged-in person may start a proposal; they become its coordinator."""
+    """A signed-in person (or only staff, as PROPOSAL_CREATORS says) starts a proposal
+    and becomes its coordinator."""
+    if not services.may_start_proposals(request.user):
+        raise PermissionDenied("Only staff start proposals here: ask an administrator.")
     form = ProposalNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create(
+            proposal = services.proposal_start(
                 title=form.cleaned_data["title"],
                 revision_cycle=form.cleaned_data["revision_cycle"],
-                created_by=request.user,
+                by=request.user,
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"“{proposal.title}” is started. You are its coordinator: "
-                                      "add the members of the group from Members.")
+                                      "invite the members of the group from Members.")
             return redirect("proposal_detail", pk=proposal.pk)
     return render(request, "occupations/proposal_new.html", {"form": form})
 

@@ -142,7 +142,8 @@ def test_it_loses_no_word_of_the_seed(demo):
     assert not missing, sorted(missing)
 
 
-def test_it_loads_only_once(demo):
+def test_it_loads_only_once(demo, settings):
+    settings.DEBUG = True  # as `make run` has it
     call_command("load_demo")
     assert Proposal.objects.filter(slug=demo.slug).count() == 1
     assert Thread.objects.filter(proposal=demo).count() == 19
@@ -185,3 +186,57 @@ def test_it_refuses_a_note_quoting_text_that_is_not_there(db, tmp_path):
     with pytest.raises(DemoDataError, match="'Wealth' is not in the title"):
         demo_load(path=broken)
     assert not Proposal.objects.exists()
+
+
+# With DEBUG off: no account with the published password ------------------------------------
+
+def test_with_debug_off_it_makes_no_account_unless_asked(db, settings):
+    from django.contrib.auth import get_user_model
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--demo-users"):
+        call_command("load_demo")
+    assert not get_user_model().objects.exists() and not Proposal.objects.exists()
+
+
+def test_with_debug_off_the_demo_users_get_random_passwords_shown_once(db, settings, capsys):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    settings.DEBUG = False
+    call_command("load_demo", "--demo-users")
+    out = capsys.readouterr().out
+    passwords = dict(re.findall(r"Demo user (\w+): password: (\S+) \(shown once\)", out))
+    assert sorted(passwords) == ["coordinator", "editor", "observer", "reviewer"]
+    assert len(set(passwords.values())) == 4 and DEMO_PASSWORD not in out
+    for username, password in passwords.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(password) and not user.check_password(DEMO_PASSWORD)
+        assert not user.is_superuser and not user.is_staff
+    call_command("load_demo", "--demo-users")  # again: nobody's password changes, none is printed
+    again = capsys.readouterr().out
+    assert "(shown once)" not in again and again.count("password unchanged") == 4
+    assert all(User.objects.get(username=name).check_password(password) for name, password in passwords.items())
+
+
+def test_with_debug_off_it_replaces_the_published_password_left_by_a_development_run(db, settings, capsys):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True  # as `make run` has it: the README's password
+    call_command("load_demo")
+    assert get_user_model().objects.get(username="coordinator").check_password(DEMO_PASSWORD)
+    settings.DEBUG = False
+    call_command("load_demo", "--demo-users")
+    assert not any(user.check_password(DEMO_PASSWORD) for user in get_user_model().objects.all())
+
+
+def test_it_gives_the_demo_to_an_owner_without_demo_users(db, settings, owner):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = False
+    call_command("load_demo", "--owner", "owner")
+    proposal = Proposal.objects.get()
+    assert list(proposal.memberships.values_list("user__username", "role")) == [("owner", "coordinator")]
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["owner"]
+    assert Thread.objects.filter(proposal=proposal).count() == 19  # the draft's notes, as threads

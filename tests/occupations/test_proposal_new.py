@@ -68,3 +68,32 @@ def test_it_refuses_a_title_too_long(client, outsider):
     assert response.status_code == 200
     assert "at most 300 characters" in response.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_it_limits_new_proposals_per_person_per_hour(client, outsider, owner, settings):
+    assert settings.PROPOSALS_PER_USER_PER_HOUR == 5
+    settings.PROPOSALS_PER_USER_PER_HOUR = 2
+    client.force_login(outsider)
+    for number in range(2):
+        assert client.post(reverse("proposal_new"), {"title": f"P{number}", "revision_cycle": "2028 SOC"}
+                           ).status_code == 302
+    refused = client.post(reverse("proposal_new"), {"title": "P3", "revision_cycle": "2028 SOC"})
+    assert refused.status_code == 200
+    assert "You have started 2 proposals in the last hour, the most allowed." in refused.content.decode()
+    assert 'value="P3"' in refused.content.decode()  # what was typed stays
+    assert Proposal.objects.filter(memberships__user=outsider).count() == 2
+    client.force_login(owner)  # another person is not held up
+    assert client.post(reverse("proposal_new"), {"title": "Mine", "revision_cycle": "2028 SOC"}).status_code == 302
+
+
+def test_an_organisation_lets_only_staff_start_proposals(client, outsider, settings):
+    settings.PROPOSAL_CREATORS = "staff"
+    client.force_login(outsider)
+    assert "New proposal" not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("proposal_new")).status_code == 403
+    assert client.post(reverse("proposal_new"), {"title": "Lure", "revision_cycle": "2028 SOC"}).status_code == 403
+    assert not Proposal.objects.exists()
+    outsider.is_staff = True
+    outsider.save()
+    assert "New proposal" in client.get(reverse("home")).content.decode()
+    assert client.post(reverse("proposal_new"), {"title": "Ours", "revision_cycle": "2028 SOC"}).status_code == 302
