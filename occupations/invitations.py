@@ -180,7 +180,8 @@ def _decide(invitation: Invitation, status: str, user) -> None:
 
 
 def _open_and_locked(invitation: Invitation) -> Invitation:
-    current = Invitation.objects.select_for_update().select_related("proposal", "invited_by").get(pk=invitation.pk)
+    current = (Invitation.objects.select_for_update(of=("self",)).select_related("proposal", "invited_by")
+               .get(pk=invitation.pk))
     if current.status != Invitation.Status.PENDING:
         raise ValidationError(f"This invitation was {current.get_status_display().lower()} already.",
                               code="decided")
