@@ -105,3 +105,15 @@ def test_the_password_reset_is_throttled_per_address_typed_and_per_address(db, s
     assert client.post("/accounts/password_reset/", {"email": "x@example.org"}, REMOTE_ADDR="10.0.0.5").status_code == 302
     assert client.post("/accounts/password_reset/", {"email": "y@example.org"}, REMOTE_ADDR="10.0.0.5").status_code == 429
     assert not ResetRequest.objects.filter(email_digest__contains="@").exists()  # digests, never addresses
+
+
+def test_a_password_reset_whose_mail_cannot_be_sent_is_logged_not_a_500(db, settings, caplog):
+    """Django's reset form logs a mail it could not send, and answers as for any address
+    (saying otherwise would tell which addresses have accounts)."""
+    ann = make_user("ann")
+    ann.__class__.objects.filter(username="ann").update(email="ann@example.org")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    response = Client().post("/accounts/password_reset/", {"email": "ann@example.org"}, follow=True)
+    assert response.status_code == 200 and "Check your e-mail" in text_of(response)
+    assert any(record.levelname == "ERROR" and f"{ann.pk}" in record.getMessage() for record in caplog.records)
