@@ -1,32 +1,51 @@
-# make run  - set up (virtualenv, packages, database, demo proposal) and serve on 127.0.0.1:$(PORT)
-# make test - the same set-up, then the whole test suite (browser tests included)
+# make run   - set up (virtualenv, packages, database, demo proposal) and serve on 127.0.0.1:$(PORT), for development
+# make test  - the same set-up with the test tools, then the whole test suite (browser tests included)
+# make serve - run it as a server does: DEBUG off, gunicorn, static files by WhiteNoise (see the README's "Deploying")
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# A development machine: DEBUG on gives a development-only SECRET_KEY and local hosts.
-export DEBUG ?= 1
+HOST ?= 127.0.0.1
+# Development targets run with DEBUG on (a development-only SECRET_KEY, local hosts);
+# `make serve` never does, whatever the environment says.
+DEV := DEBUG=1
 
-.PHONY: run test setup demo clean
+.PHONY: run test serve setup setup-dev demo clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.checked:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.checked
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
 
+setup-dev: $(VENV)/.installed-dev
+
 demo: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
-	$(PY) -m pytest
+test: setup-dev
+	$(DEV) $(PY) -m pytest
+
+serve: setup
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY to a long random string, e.g. SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS to the host names people use, e.g. ALLOWED_HOSTS=soc.example.org"; exit 2; }
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config socproposal/gunicorn.conf.py socproposal.wsgi
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

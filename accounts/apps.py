@@ -7,3 +7,12 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from socproposal.middleware import session_moved
+
+        # Signing in writes the session anyway: the idle clock starts there, at no cost.
+        user_logged_in.connect(lambda sender, request, user, **kwargs: session_moved(request),
+                               dispatch_uid="accounts_session_moved", weak=False)

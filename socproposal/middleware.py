@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
+from django.utils import timezone
 
 
 def request_body_limit(get_response):
@@ -49,6 +50,31 @@ def htmx_login_required(get_response):
                     "Your session has ended: log in again, then save again.", status=401,
                     content_type="text/plain; charset=utf-8",
                 )
+        return response
+
+    return middleware
+
+
+SESSION_MOVED = "_moved"  # when the session's end was last moved on (epoch seconds)
+
+
+def session_moved(request) -> None:
+    """Mark the session's end as just moved (at sign-in, when it is written anyway)."""
+    request.session[SESSION_MOVED] = int(timezone.now().timestamp())
+
+
+def session_idle_expiry(get_response):
+    """A session ends after SESSION_COOKIE_AGE without a visit: a visit moves its end on,
+    but the session is written only when a tenth of that time has passed since the last
+    move, not on every request."""
+
+    def middleware(request):
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(timezone.now().timestamp())
+            if now - session.get(SESSION_MOVED, 0) > settings.SESSION_COOKIE_AGE // 10:
+                session_moved(request)  # modified: SessionMiddleware saves it with a new end
         return response
 
     return middleware

@@ -56,8 +56,13 @@ MIDDLEWARE = [
     # First: a body too large is refused from its Content-Length, before anything reads it
     # (the CSRF check reads a POST's body).
     "socproposal.middleware.request_body_limit",
+    # Before anything reads the Host header or redirects to HTTPS: a load balancer calls it
+    # by address, over plain HTTP.
+    "socproposal.health.healthz",
     "django.middleware.security.SecurityMiddleware",
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if not DEBUG else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "socproposal.middleware.session_idle_expiry",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,7 +158,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+if not DEBUG:
+    # Served by WhiteNoise from the files `collectstatic` gathered: compressed, with the
+    # file's hash in its name, so each can be cached for good (max-age of ten years,
+    # immutable), and a new version is a new name.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -205,9 +218,26 @@ LOGGING = {
     },
 }
 
+# Sessions end after this long without a visit (socproposal.middleware.session_idle_expiry).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 12) * 3600
+
+# Behind a TLS proxy: the header it sets for HTTPS, as "HTTP_X_FORWARDED_PROTO,https".
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = tuple(env_list("SECURE_PROXY_SSL_HEADER"))
+
 if not DEBUG:
+    # HTTPS only. For a trial over plain HTTP on 127.0.0.1: SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0.
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer checks it over plain HTTP
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading puts the domain in browsers' own lists, which is slow to undo: the
+        # deployer's choice (SECURE_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Reviewed Word files. An upload path any signed-in member reaches must cost little,
 # whatever it is sent: caps counted from the database (they hold across server processes).
