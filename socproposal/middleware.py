@@ -3,6 +3,7 @@ from django.core.exceptions import TooManyFilesSent
 from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 def request_body_limit(get_response):
@@ -75,6 +76,22 @@ def session_idle_expiry(get_response):
             now = int(timezone.now().timestamp())
             if now - session.get(SESSION_MOVED, 0) > settings.SESSION_COOKIE_AGE // 10:
                 session_moved(request)  # modified: SessionMiddleware saves it with a new end
+        return response
+
+    return middleware
+
+
+def private_pages(get_response):
+    """A signed-in person's pages are theirs: not stored by a shared cache, and checked
+    again before a browser reuses them ("no-cache", not "no-store", so that a page that
+    has not changed can be answered 304). Responses that say otherwise keep theirs."""
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
         return response
 
     return middleware
