@@ -42,7 +42,7 @@ def inline_code(document) -> list[str]:
     return found
 
 
-def test_no_page_has_inline_script_or_style(client, demo):
+def test_no_page_has_inline_script_or_style_or_leftover_template_syntax(client, demo):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="coordinator"))
@@ -50,6 +50,7 @@ def test_no_page_has_inline_script_or_style(client, demo):
         response = client.get(url)
         assert response.status_code == 200, url
         assert inline_code(lxml_html.fromstring(response.content)) == [], url
+        assert "{#" not in response.content.decode() and "{%" not in response.content.decode(), url  # template syntax left
 
 
 def test_every_page_carries_a_policy_without_unsafe_inline(client, demo):
