@@ -1,6 +1,7 @@
 # make run   - set up (virtualenv, packages, database, demo proposal) and serve on 127.0.0.1:$(PORT), for development
 # make test  - the same set-up with the test tools, then the whole test suite (browser tests included)
 # make serve - run it as a server does: DEBUG off, gunicorn, static files by WhiteNoise (see the README's "Deploying")
+# make load  - measure it under a focus group's meeting (locust; see the README)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ HOST ?= 127.0.0.1
 # `make serve` never does, whatever the environment says.
 DEV := DEBUG=1
 
-.PHONY: run test serve setup setup-dev demo clean
+.PHONY: run test serve load setup setup-dev demo clean
 
 $(VENV)/.checked:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -46,6 +47,11 @@ serve: setup
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config socproposal/gunicorn.conf.py socproposal.wsgi
+
+# 50 reviewers and an editor against the production server on a throwaway PostgreSQL
+# database (LOAD_DATABASE_URL, default the local server's), for LOAD_SECONDS (60).
+load: setup-dev
+	$(PY) loadtest/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
