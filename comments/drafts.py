@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from comments.anchoring import anchor_for_quote
 from comments.models import Comment, Thread
-from occupations import paths, selectors, signals
+from occupations import paths, selectors, services, signals
 from occupations.models import DraftNote, Proposal
 
 # The seed signs only one comment ("Comment by Connie White Delaney"); the rest are the
@@ -64,6 +64,8 @@ def threads_from_draft_notes(proposal: Proposal, by=None) -> list[Thread]:
             comment.save()
             threads.append(thread)
         DraftNote.objects.filter(pk__in=[note.pk for note in notes]).delete()
+        if threads:
+            services.touch_proposal(proposal.pk)
     return threads
 
 

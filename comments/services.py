@@ -6,6 +6,7 @@ the proposal's text; accepting a suggestion does, through the proposal's own wri
 (`occupations.services.object_update`), so history, the version check and the anchors
 of every other thread follow as they do for a direct edit."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,22 @@ from occupations.models import Membership, OccupationGroup, Proposal
 from occupations.text import clean_text
 
 COMMENT_LIMIT = 10_000
+
+
+def _touches(function):
+    """The write moves its proposal's change counter (in its transaction): a page a reader
+    saw before it is no longer answered "not modified"."""
+
+    @functools.wraps(function)
+    def write(**kwargs):
+        result = function(**kwargs)
+        about = kwargs.get("proposal") or kwargs.get("thread") or kwargs.get("suggestion")
+        if about is None and kwargs.get("comment") is not None:
+            about = kwargs["comment"].thread
+        services.touch_proposal(about.pk if isinstance(about, Proposal) else about.proposal_id)
+        return result
+
+    return write
 
 
 # Who may do what ------------------------------------------------------------------------
@@ -122,6 +139,7 @@ def _record_mentions(comment: Comment) -> None:
 # Threads ---------------------------------------------------------------------------------
 
 @transaction.atomic
+@_touches
 def thread_start(*, proposal: Proposal, by, path: str, text: str, kind: str = Thread.Kind.COMMENT,
                  start: int | None = None, end: int | None = None, quote: str | None = None,
                  assignee=None) -> Thread:
@@ -155,6 +173,7 @@ def _member(proposal: Proposal, user):
 
 
 @transaction.atomic
+@_touches
 def comment_add(*, thread: Thread, by, text: str) -> Comment:
     """A reply. Threads have one level of replies, as in Word."""
     _require(thread.proposal, by, access.COMMENT)
@@ -170,6 +189,7 @@ def _own(comment: Comment, by) -> None:
 
 
 @transaction.atomic
+@_touches
 def comment_edit(*, comment: Comment, by, text: str) -> Comment:
     _own(comment, by)
     text = _comment_text(text)
@@ -181,6 +201,7 @@ def comment_edit(*, comment: Comment, by, text: str) -> Comment:
 
 
 @transaction.atomic
+@_touches
 def comment_delete(*, comment: Comment, by) -> Thread | None:
     """Deleting the only comment of a thread removes the thread; a comment others replied
     to leaves "comment deleted" in its place, so the replies still make sense. The text
@@ -197,6 +218,7 @@ def comment_delete(*, comment: Comment, by) -> Thread | None:
 
 
 @transaction.atomic
+@_touches
 def thread_resolve(*, thread: Thread, by, resolved: bool = True) -> Thread:
     role = role_of(thread.proposal, by)
     if not may_resolve(role, by, thread):
@@ -214,6 +236,7 @@ _UNSET = object()
 
 
 @transaction.atomic
+@_touches
 def thread_action(*, thread: Thread, by, assignee=_UNSET, is_done: bool | None = None) -> Thread:
     """Assign an action item, or mark it done or not done."""
     role = role_of(thread.proposal, by)
@@ -246,6 +269,7 @@ def _discussion(suggestion: Suggestion, by, note: str) -> None:
 
 
 @transaction.atomic
+@_touches
 def suggestion_discuss(*, suggestion: Suggestion, by, text: str) -> Comment:
     """The first comment on a suggestion opens its discussion; later ones reply in it."""
     _require(suggestion.proposal, by, access.COMMENT)
@@ -269,6 +293,7 @@ def _text_field(proposal: Proposal, path: str) -> tuple[object, str]:
 
 
 @transaction.atomic
+@_touches
 def suggestion_replace(*, proposal: Proposal, by, path: str, start: int, end: int, replacement: str,
                        quote: str | None = None, note: str = "") -> Suggestion:
     """Replace a span (insert: an empty span; delete: an empty replacement)."""
@@ -311,6 +336,7 @@ def _check_length(obj, name: str, text: str) -> None:
 
 
 @transaction.atomic
+@_touches
 def suggestions_from_edit(*, proposal: Proposal, by, path: str, base_text: str, new_text: str,
                           note: str = "") -> list[Suggestion]:
     """A reviewer edited a field in Suggest mode: each run of changed words becomes one
@@ -368,6 +394,7 @@ def changed_runs(old: str, new: str) -> list[tuple[int, int, str]]:
 
 
 @transaction.atomic
+@_touches
 def suggestion_add_entry(*, proposal: Proposal, by, entry_kind: str, group=None, values: dict,
                          note: str = "") -> Suggestion:
     """A new entry, suggested: its values are kept until an editor accepts them."""
@@ -384,6 +411,7 @@ def suggestion_add_entry(*, proposal: Proposal, by, entry_kind: str, group=None,
 
 
 @transaction.atomic
+@_touches
 def suggestion_remove_entry(*, proposal: Proposal, by, path: str, note: str = "") -> Suggestion:
     _require(proposal, by, access.COMMENT)
     object_path = path.split(".", 1)[0]
@@ -420,6 +448,7 @@ def _open(suggestion: Suggestion) -> Suggestion:
 
 
 @transaction.atomic
+@_touches
 def suggestion_accept(*, suggestion: Suggestion, by):
     """Apply the suggestion through the proposal's own write path. An outdated one, or one
     whose words are no longer where it says, is refused: it must be re-based first."""
@@ -468,6 +497,7 @@ def suggestion_accept(*, suggestion: Suggestion, by):
 
 
 @transaction.atomic
+@_touches
 def suggestion_reject(*, suggestion: Suggestion, by) -> Suggestion:
     """Editors and coordinators reject; the author may withdraw their own."""
     role = _require(suggestion.proposal, by, access.COMMENT)
@@ -479,6 +509,7 @@ def suggestion_reject(*, suggestion: Suggestion, by) -> Suggestion:
 
 
 @transaction.atomic
+@_touches
 def suggestion_rebase(*, suggestion: Suggestion, by) -> Suggestion:
     """Move an outdated suggestion onto the text as it is now: onto its words where they
     still are, or the most similar words near its old place. The editor then sees exactly

@@ -20,6 +20,7 @@ from documents.preview import preview_of
 from documents.selectors import stale_before
 from documents.upload import open_review_file
 from occupations import access
+from occupations.services import touch_proposal
 
 
 
@@ -207,6 +208,7 @@ def review_import_apply(*, review_import: ReviewImport, by) -> ReviewImport:
     review_import.status, review_import.decided_at = ReviewImport.Status.APPLIED, timezone.now()
     review_import.summary, review_import.data, review_import.preview = summary, b"", {}
     review_import.save(update_fields=["status", "decided_at", "summary", "data", "preview"])
+    touch_proposal(proposal.pk)
     return review_import
 
 

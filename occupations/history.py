@@ -24,7 +24,7 @@ _LABELS = {CREATED: "Created", CHANGED: "Changed", DELETED: "Deleted"}
 
 # Structure and bookkeeping, not what people write; a move shows as its reason ("Moved").
 _NOT_SHOWN = {"id", "proposal", "parent", "group", "position", "version", "created_at",
-              "updated_at", "slug"}
+              "updated_at", "slug", "change_count"}
 # Short codes read better as "29-9021 → 29-9022" than as a word diff.
 _NOT_WORDS = {"code"}
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
 
 from occupations.models import Membership, Proposal
+from occupations.services import touch_proposal
 
 User = get_user_model()
 Role = Membership.Role
@@ -96,6 +97,7 @@ def member_add(*, proposal: Proposal, user, role: str, by) -> Membership:
         raise ValidationError(
             f"{display_name(user)} is already a member of this proposal.", code="already_member"
         ) from None
+    touch_proposal(proposal.pk)
     return membership
 
 
@@ -125,6 +127,7 @@ def member_set_role(*, membership: Membership, role: str, by) -> Membership:
     current.full_clean(validate_constraints=False)
     current._history_user = by
     current.save(update_fields=["role"])
+    touch_proposal(current.proposal_id)
     return current
 
 
@@ -141,3 +144,4 @@ def member_remove(*, membership: Membership, by) -> None:
     _refuse_last_coordinator(current, coordinators, ", then remove them")
     current._history_user = by
     current.delete()
+    touch_proposal(current.proposal_id)

@@ -31,6 +31,10 @@ class Proposal(Versioned):
     slug = models.SlugField(max_length=80, unique=True)
     revision_cycle = models.CharField(max_length=40, default="2028 SOC")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    change_count = models.PositiveBigIntegerField(
+        default=0, editable=False,
+        help_text="Moved by every write to the proposal or its review: what a reader saw is known unchanged "
+                  "without drawing it again.")
     introduction = models.TextField("introduction and purpose", blank=True)
     meeting_goals = models.TextField(blank=True)
     background = models.TextField(blank=True)

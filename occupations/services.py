@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,6 +37,8 @@ def _save_new(obj, *, by):
     obj.full_clean()
     obj._history_user = by
     obj.save()
+    if getattr(obj, "proposal_id", None):
+        touch_proposal(obj.proposal_id)
     return obj
 
 
@@ -88,6 +90,8 @@ def membership_set(*, proposal: Proposal, user, role: str, by) -> Membership:
         from occupations.members import member_set_role  # it guards the last coordinator
 
         membership = member_set_role(membership=membership, role=role, by=by)
+    if created:
+        touch_proposal(proposal.pk)
     return membership
 
 
@@ -132,6 +136,7 @@ def narrative_set(
         narrative.full_clean()
         narrative._history_user = by
         narrative.save()
+        touch_proposal(proposal.pk)
     return narrative
 
 
@@ -197,8 +202,9 @@ class EditConflict(Exception):
 
 
 def touch_proposal(proposal_id: int) -> None:
-    """Mark the proposal changed (its list sorts by it) without a version or history."""
-    Proposal.objects.filter(pk=proposal_id).update(updated_at=timezone.now())
+    """Mark the proposal changed: its change counter moves (what a reader saw is stale) and
+    its time (its list sorts by it), without a version or history. Every write calls it."""
+    Proposal.objects.filter(pk=proposal_id).update(updated_at=timezone.now(), change_count=F("change_count") + 1)
 
 
 def _base_record(obj, version: int):
@@ -250,7 +256,10 @@ def object_update(obj, *, values: dict, base_version: int, by, reason: str = "")
     current.full_clean()
     current._history_user = by
     current._change_reason = reason
-    current.save()
+    # Every field but the proposal's change counter, which only touch_proposal moves: the
+    # value read above may be behind by a write made since.
+    current.save(update_fields=[field.name for field in model._meta.concrete_fields
+                                if not field.primary_key and field.name != "change_count"])
     proposal_id = current.pk if model is Proposal else current.proposal_id
     touch_proposal(proposal_id)
     path = path_of(model, current.pk)
@@ -360,7 +369,7 @@ def object_restore(obj, *, record, by):
 def restorable_fields(model) -> list[str]:
     # The settings page's fields (title, revision cycle, status) are the coordinators':
     # an editor's restore of the proposal's texts leaves them as they are.
-    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug"}
+    skip = {"id", "proposal", "parent", "position", "version", "created_at", "updated_at", "slug", "change_count"}
     if model is Proposal:
         skip.update(paths.SETTINGS_FIELDS)
     return [
