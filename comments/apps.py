@@ -11,6 +11,9 @@ class CommentsConfig(AppConfig):
         from comments import receivers  # noqa: F401  (connects the anchors to the text)
         from comments import drafts  # noqa: F401
         from comments.page import annotate_page
-        from occupations import annotations
+        from comments.mentions import inbox_unread_for
+        from occupations import annotations, conditional
 
         annotations.register(annotate_page)
+        # Every page shows the reader's unread count in its header: it is part of each tag.
+        conditional.register_reader_part(lambda request: f"inbox:{inbox_unread_for(request)}")

@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from comments.mentions import inbox_unread_count
+from comments.mentions import inbox_unread_for
 
 
 def inbox(request) -> dict:
@@ -11,4 +11,4 @@ def inbox(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"inbox_unread": SimpleLazyObject(lambda: inbox_unread_count(user))}
+    return {"inbox_unread": SimpleLazyObject(lambda: inbox_unread_for(request))}

@@ -188,6 +188,14 @@ def _last_visit(user):
     return Subquery(InboxVisit.objects.filter(user=user).values("seen_at")[:1])
 
 
+def inbox_unread_for(request) -> int:
+    """The reader's unread count, counted once per request (the page's tag and its header
+    both show it)."""
+    if not hasattr(request, "_inbox_unread"):
+        request._inbox_unread = inbox_unread_count(request.user)
+    return request._inbox_unread
+
+
 def inbox_unread_count(user) -> int:
     """How many inbox items came after the user's last visit: one query."""
     since = Coalesce(_last_visit(user), Value(NEVER))

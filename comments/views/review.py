@@ -4,12 +4,13 @@ filters, and each user's inbox across their proposals. Reading is for every memb
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.views.decorators.http import condition
 from django.shortcuts import render
 from django.urls import reverse
 
 from comments import mentions, overview
 from comments.models import Comment, Suggestion, Thread
-from occupations import access, members
+from occupations import access, conditional, members
 from occupations.outline import proposal_outline
 
 TABS = [("threads", "Threads"), ("suggestions", "Suggestions"), ("detached", "Detached")]
@@ -122,6 +123,7 @@ def _suggestion_row(suggestion, discussions: dict, sections, base: str) -> dict:
 
 
 @login_required
+@condition(etag_func=conditional.proposal_tag)
 def review_list(request, pk: int):
     """Every thread and suggestion of a proposal, filtered, each linking to its place."""
     membership = access.membership_for(request.user, pk, access.READ)
@@ -187,7 +189,17 @@ def review_list(request, pk: int):
     })
 
 
+def _inbox_tag(request) -> str | None:
+    """With nothing unread the inbox shows nothing new, whenever it was last opened: its
+    tag is the reader's proposals' counters. With something unread it is drawn (and marks
+    it seen)."""
+    if not request.user.is_authenticated or mentions.inbox_unread_for(request):
+        return None
+    return conditional.memberships_tag(request)
+
+
 @login_required
+@condition(etag_func=_inbox_tag)
 def inbox(request):
     """Mentions and replies to me, and my action items, across my proposals. Opening it
     marks everything as seen; what came since the previous visit is marked new."""

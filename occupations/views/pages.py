@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import condition
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from occupations import access, annotations, invitations, members, selectors, services
+from occupations import access, annotations, conditional, invitations, members, selectors, services
 
 
 @login_required
@@ -67,6 +68,7 @@ def pending_undo(request, pk: int) -> dict | None:
 
 
 @login_required
+@condition(etag_func=conditional.proposal_tag)
 def proposal_detail(request, pk: int):
     """The proposal as one readable page, in the order of the submission document."""
     membership = access.membership_for(request.user, pk, access.READ)

@@ -415,7 +415,7 @@ def test_it_counts_nothing_on_a_proposal_without_review(client, proposal, task, 
 # suggestions and at 500 and 500: session, user, membership; the outline (groups,
 # narratives, one per entry kind: 13); members; threads (with their people), their
 # comments, open suggestions; the inbox's unread count in the navigation.
-PAGE_QUERIES = 23
+PAGE_QUERIES = 24  # with the page's tag (its role and counter), for a conditional answer next time
 
 
 def add_review(proposal, people, count: int, seed: int = 4) -> None:

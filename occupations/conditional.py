@@ -1,0 +1,52 @@
+"""Conditional answers (ETag, 304) for the pages a meeting reloads all the time. A page's
+tag is everything that changes what this reader sees of it: the proposal's change
+counter (every write moves it), the reader and their role, and what other apps add for
+the reader (the review layer: their inbox's unread count), registered here without the
+proposal importing them. A page with something to say once (a message, an undo) gets
+no tag and is drawn."""
+
+import hashlib
+
+from django.contrib.messages import get_messages
+
+from occupations.models import Membership
+
+_reader_parts: list = []
+
+
+def register_reader_part(function) -> None:
+    """function(request) -> str: a part of every tag that depends on the reader alone."""
+    if function not in _reader_parts:
+        _reader_parts.append(function)
+
+
+def _one_time_content(request) -> bool:
+    return len(get_messages(request)) > 0 or bool(request.session.get("undo_pending"))
+
+
+def reader_tag(request, *parts) -> str | None:
+    if not request.user.is_authenticated or _one_time_content(request):
+        return None
+    everything = [str(request.user.pk), "htmx" if getattr(request, "htmx", False) else "page", *map(str, parts),
+                  *(function(request) for function in _reader_parts)]
+    return hashlib.sha256("|".join(everything).encode()).hexdigest()[:32]
+
+
+def proposal_tag(request, pk: int, *args, **kwargs) -> str | None:
+    """The tag of a proposal's page for this reader (one query, and one per registered part)."""
+    if not request.user.is_authenticated:
+        return None
+    found = (Membership.objects.filter(proposal_id=pk, user=request.user)
+             .values_list("role", "proposal__change_count").first())
+    if found is None:
+        return None  # not a member: the view answers 404
+    return reader_tag(request, "proposal", pk, *found)
+
+
+def memberships_tag(request, *args, **kwargs) -> str | None:
+    """The tag of a page made of all the reader's proposals (the inbox): each one's counter."""
+    if not request.user.is_authenticated:
+        return None
+    counters = list(Membership.objects.filter(user=request.user).order_by("proposal_id")
+                    .values_list("proposal_id", "role", "proposal__change_count"))
+    return reader_tag(request, "memberships", counters)
