@@ -11,6 +11,9 @@ threads = int(os.environ.get("WEB_THREADS", 4))
 # An import of a large reviewed file or an export of a long proposal takes seconds, not minutes.
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 graceful_timeout = 30
+# Longer than a reader's pause between two requests (and a proxy's idle upstream time):
+# a connection closed by the server as the client reuses it is a "connection reset".
+keepalive = int(os.environ.get("WEB_KEEPALIVE", 75))
 accesslog = "-"
 errorlog = "-"
 # Behind a proxy on this machine: the client's scheme and address from its headers.

@@ -117,3 +117,17 @@ def test_a_password_reset_whose_mail_cannot_be_sent_is_logged_not_a_500(db, sett
     response = Client().post("/accounts/password_reset/", {"email": "ann@example.org"}, follow=True)
     assert response.status_code == 200 and "Check your e-mail" in text_of(response)
     assert any(record.levelname == "ERROR" and f"{ann.pk}" in record.getMessage() for record in caplog.records)
+
+
+def test_passwords_are_hashed_with_argon2id_and_older_hashes_are_upgraded_at_sign_in(db, settings):
+    from django.contrib.auth.hashers import make_password
+
+    from socproposal import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS  # the tests' own fast hasher set aside
+    User = get_user_model()
+    ann = User.objects.create_user("ann", password="correct-horse-2028")
+    assert ann.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    User.objects.filter(pk=ann.pk).update(password=make_password("correct-horse-2028", hasher="pbkdf2_sha256"))
+    assert sign_in(Client(), "ann", "correct-horse-2028").status_code == 302
+    assert User.objects.get(pk=ann.pk).password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
