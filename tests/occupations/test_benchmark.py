@@ -16,6 +16,7 @@ def test_it_prints_the_page_time_for_each_size_and_leaves_nothing_behind(db, cap
     assert [row[0] for row in rows] == ["5", "20"]
     assert all(float(row[1]) > 0 for row in rows)
     assert rows[0][4] == rows[1][4]  # the same number of queries at both sizes
+    assert all(float(row[6]) > 0 and int(row[7]) <= 5 for row in rows)  # an unchanged reload: a 304, few queries
     assert not Proposal.objects.exists()
 
 

@@ -74,7 +74,8 @@ class Command(BaseCommand):
 
     def page_table(self, user, sizes, repeat):
         self.stdout.write(f"Proposal page, server time over {repeat} requests (database: {connection.vendor})")
-        self.stdout.write(f"{'entries':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'queries':>8} {'KiB':>7}")
+        self.stdout.write(f"{'entries':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'queries':>8} {'KiB':>7} "
+                          f"{'304 ms':>7} {'304 q':>6}")
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
         for size in sizes:
@@ -93,9 +94,18 @@ class Command(BaseCommand):
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
+        # An unchanged reload, as a browser revalidates what it has: answered 304.
+        unchanged = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as reload_queries:
+                started = time.perf_counter()
+                reload = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+                unchanged.append((time.perf_counter() - started) * 1000)
+            assert reload.status_code == 304, reload.status_code
         self.stdout.write(
             f"{size:>8} {statistics.median(timings):>10.1f} {min(timings):>8.1f} {max(timings):>8.1f} "
-            f"{len(queries):>8} {len(response.content) / 1024:>7.0f}{'  ' + extra if extra else ''}"
+            f"{len(queries):>8} {len(response.content) / 1024:>7.0f} {statistics.median(unchanged):>7.1f} "
+            f"{len(reload_queries):>6}{'  ' + extra if extra else ''}"
         )
 
     def fill(self, proposal, user, size) -> str:
