@@ -17,7 +17,7 @@ from comments.anchoring import Anchor, anchor_at, anchor_for_quote, map_exactly
 from comments.models import Comment, Suggestion, Thread
 from occupations import access, paths, selectors, services
 from occupations.diffs import EQUAL, word_diff
-from occupations.forms import LIMITS
+from occupations.forms import LIMITS, entry_form_class
 from occupations.kinds import KINDS_BY_KEY, kind_for
 from occupations.models import Membership, OccupationGroup, Proposal
 from occupations.text import clean_text
@@ -459,6 +459,11 @@ def suggestion_accept(*, suggestion: Suggestion, by):
     author = suggestion.author_label
     if suggestion.kind == Suggestion.Kind.ADD_ENTRY:
         kind = kind_for(suggestion.entry_kind)
+        # Only the fields an entry's form takes: a stored suggestion is data, not a program.
+        allowed = set(entry_form_class(kind).base_fields) - {"group", "version"}
+        if not isinstance(suggestion.entry_values, dict) or set(suggestion.entry_values) - allowed:
+            raise ValidationError("This suggested entry holds fields no entry of its kind has: reject it.",
+                                  code="gone")
         group = None
         if suggestion.path.startswith("group:"):
             group, _ = _resolve(proposal, suggestion.path, purpose=paths.EDIT, field=False)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from comments import services as review
@@ -173,3 +174,25 @@ def test_an_editors_restore_of_the_proposal_leaves_its_settings(client, scene, o
     assert proposal.background == ""  # the text is restored...
     assert (proposal.title, proposal.revision_cycle, proposal.status) == (  # ...and the settings left
         "Renamed by the coordinator", "2038 SOC", "in_review")
+
+
+def test_a_stored_new_entry_with_fields_no_entry_has_is_refused_at_accept(scene, reviewer, editor, owner):
+    """entry_values are stored data: only an entry form's fields are taken from them."""
+    other = services.proposal_create(title="Another", revision_cycle="2028 SOC", created_by=owner)
+    theirs = services.entry_create(entry_kind=kind_for("task"), proposal=other, text="Theirs.", by=owner)
+    proposal = scene["proposal"]
+    for values in ({"text": "Mine.", "id": theirs.pk}, {"text": "Mine.", "proposal_id": other.pk},
+                   {"text": "Mine.", "version": 99}):
+        stored = Suggestion.objects.create(proposal=proposal, path=f"proposal:{proposal.pk}", created_by=reviewer,
+                                           kind=Suggestion.Kind.ADD_ENTRY, entry_kind="task", entry_values=values,
+                                           quote="Mine.")
+        with pytest.raises(ValidationError) as refused:
+            review.suggestion_accept(suggestion=stored, by=editor)
+        assert "fields no entry of its kind has" in refused.value.messages[0]
+    theirs.refresh_from_db()
+    assert (theirs.proposal_id, theirs.text) == (other.pk, "Theirs.")
+    fine = Suggestion.objects.create(proposal=proposal, path=f"proposal:{proposal.pk}", created_by=reviewer,
+                                     kind=Suggestion.Kind.ADD_ENTRY, entry_kind="task",
+                                     entry_values={"text": "Train staff.", "is_may": True}, quote="Train staff.")
+    added = review.suggestion_accept(suggestion=fine, by=editor)
+    assert (added.proposal_id, added.text, added.is_may) == (proposal.pk, "Train staff.", True)
