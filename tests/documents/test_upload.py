@@ -495,7 +495,7 @@ def test_it_says_a_strict_open_xml_file_is_one_and_how_to_save_it(export):
     f'<w:document xmlns:w="{W}"><w:background/></w:document>',
     f'<w:body xmlns:w="{W}"><w:p/></w:body>',
     '<document><body><p/></body></document>',
-    f'<x:document xmlns:x="urn:other"><x:body/></x:document>',
+    '<x:document xmlns:x="urn:other"><x:body/></x:document>',
 ])
 def test_it_refuses_a_main_part_that_is_not_a_word_documents_body(export, document):
     error = refusal(rezip(export, {"word/document.xml": document}))
