@@ -9,6 +9,7 @@ from comments import services as review
 from documents.export import export_docx
 from occupations import services
 from occupations.kinds import kind_for
+from occupations.models import Proposal
 from tests.documents.docx_reading import Docx
 
 TEXT = "Analyze and interpret clinical data to improve health systems services."
@@ -35,6 +36,11 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def stored(proposal):
+    """The proposal as the command reads it: its time moved by every write since the fixture."""
+    return Proposal.objects.get(pk=proposal.pk)
+
+
 def test_it_writes_the_submission_document(proposal, task, threads, tmp_path):
     target = tmp_path / "proposal.docx"
     said = run(proposal.pk, "--out", target)
@@ -42,7 +48,7 @@ def test_it_writes_the_submission_document(proposal, task, threads, tmp_path):
     assert docx.python_docx.paragraphs[0].text == "Health Informatics Occupations"
     assert any(paragraph.text == TEXT for paragraph in docx.python_docx.paragraphs)
     assert docx.comments() == [] and "word/comments.xml" not in docx.names
-    assert target.read_bytes() == export_docx(proposal).read()
+    assert target.read_bytes() == export_docx(stored(proposal)).read()
     assert "submission document" in said and str(target) in said
     assert list(tmp_path.iterdir()) == [target]  # no partial file left behind
 
@@ -58,7 +64,7 @@ def test_it_writes_the_review_copy_with_resolved_threads_when_asked(proposal, ta
     docx = Docx(target.read_bytes())
     found = {thread.text: thread.done for thread in docx.threads()}
     assert found == {"Which data?": False, "Which systems?": True}
-    assert target.read_bytes() == export_docx(proposal, review=True, include_resolved=True).read()
+    assert target.read_bytes() == export_docx(stored(proposal), review=True, include_resolved=True).read()
 
 
 def test_it_refuses_resolved_threads_without_the_review_copy(proposal, tmp_path):
@@ -93,5 +99,5 @@ def test_it_says_when_the_folder_is_missing(proposal, tmp_path):
 def test_it_writes_to_standard_output(proposal, task, capsysbinary):
     call_command("export_docx", str(proposal.pk), "--out", "-")
     data = capsysbinary.readouterr().out
-    assert data == export_docx(proposal).read()
+    assert data == export_docx(stored(proposal)).read()
     assert Docx(data).python_docx.paragraphs[0].text == "Health Informatics Occupations"
