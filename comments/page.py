@@ -8,7 +8,7 @@ people), their comments, open suggestions."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils.html import escape
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -35,19 +35,28 @@ class Review:
     suggestion_authors: list = field(default_factory=list)  # (filter key, name) of who suggested
 
 
-def page_threads(proposal) -> list[Thread]:
+def _about(paths: list[str] | None) -> Q:
+    """Notes about these objects or any of their fields; all of the proposal's for None."""
+    about = Q()
+    for path in paths or ():
+        about |= Q(path=path) | Q(path__startswith=f"{path}.")
+    return about if paths is None or about else Q(pk__in=[])
+
+
+def page_threads(proposal, paths: list[str] | None = None) -> list[Thread]:
     comments = Comment.objects.select_related("author").order_by("created_at", "id")
     return list(
-        Thread.objects.filter(proposal=proposal)
+        Thread.objects.filter(_about(paths), proposal=proposal)
         .select_related("created_by", "assignee", "resolved_by")
         .annotate(suggestion_pk=F("suggestion__id"))
         .prefetch_related(Prefetch("comments", queryset=comments))
     )
 
 
-def page_suggestions(proposal) -> list[Suggestion]:
+def page_suggestions(proposal, paths: list[str] | None = None) -> list[Suggestion]:
     return list(
-        Suggestion.objects.filter(proposal=proposal, status=Suggestion.Status.OPEN).select_related("created_by")
+        Suggestion.objects.filter(_about(paths), proposal=proposal, status=Suggestion.Status.OPEN)
+        .select_related("created_by")
     )
 
 
@@ -71,10 +80,10 @@ def _item_heading(outline, kind_key: str):
                  and block.level == 2), None)
 
 
-def annotate_page(*, outline, membership) -> dict:
+def annotate_page(*, outline, membership, paths: list[str] | None = None) -> dict:
     proposal = outline.proposal
-    threads = page_threads(proposal)
-    suggestions = page_suggestions(proposal)
+    threads = page_threads(proposal, paths)
+    suggestions = page_suggestions(proposal, paths)
     threads_by_pk = {thread.pk: thread for thread in threads}
     review = Review(
         can_comment=access.role_allows(membership.role, access.COMMENT),

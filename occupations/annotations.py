@@ -24,10 +24,13 @@ def register(annotator) -> None:
         _annotators.append(annotator)
 
 
-def annotate(outline, membership) -> dict:
+def annotate(outline, membership, *, paths: list[str] | None = None) -> dict:
+    """paths: the objects a part of the page shows (task:42), when only that part is drawn
+    again; an annotator then reads only what is about them, so a redraw's cost does not
+    grow with the proposal."""
     context: dict = {}
     for annotator in _annotators:
-        context.update(annotator(outline=outline, membership=membership) or {})
+        context.update(annotator(outline=outline, membership=membership, paths=paths) or {})
     return context
 
 

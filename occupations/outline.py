@@ -114,7 +114,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _entry_block(kind: EntryKind, entry) -> Block:
+def entry_block(kind: EntryKind, entry) -> Block:
     fields = [
         FieldValue(name, kind.field_label(name), entry_path(entry, name), getattr(entry, name))
         for name in kind.text_fields
@@ -134,7 +134,7 @@ def _entry_block(kind: EntryKind, entry) -> Block:
 
 def _list_block(kind: EntryKind, entries, choice: str = "") -> Block:
     return Block(kind="list", entry_kind=kind, choice=choice,
-                 rows=[_entry_block(kind, entry) for entry in entries])
+                 rows=[entry_block(kind, entry) for entry in entries])
 
 
 def _text_block(path: str, field_name: str, text: str, obj=None) -> Block:
@@ -217,7 +217,7 @@ def _scope_blocks(item: ItemDefinition, narrative, entries_by_kind: dict) -> lis
                     kind="table",
                     entry_kind=kind,
                     columns=[kind.field_label(name).capitalize() for name in kind.columns],
-                    rows=[_entry_block(kind, entry) for entry in entries],
+                    rows=[entry_block(kind, entry) for entry in entries],
                 )
             )
             continue

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from occupations import access, diffs, forms, services
+from occupations import access, diffs, forms, redraw, services
 from occupations.kinds import KINDS_BY_KEY, KINDS_BY_MODEL
 from occupations.models import InformationItem, Narrative, OccupationGroup
 from occupations.views.pages import document_context, document_saved as _saved
@@ -187,6 +187,23 @@ def _entry_anchor(kind, entry) -> str:
     return f"{kind.key}-{entry.pk}"
 
 
+def _place_of(entry_kind, entry) -> tuple:
+    """The list an entry is in: its scope, and its choice where its kind is listed by one."""
+    return entry.group_id, (getattr(entry, entry_kind.group_by) if entry_kind.group_by else "")
+
+
+def _entry_saved(request, membership, entry_kind, entry, *, place: tuple | None):
+    """htmx gets the entry's row in place of its form, if that is where the entry now is
+    (the form stood in the entry's list, and the save did not move it to another scope or
+    choice) and the row can be drawn alone; otherwise the whole document."""
+    anchor = _entry_anchor(entry_kind, entry)
+    if request.htmx and place == _place_of(entry_kind, entry):
+        html = redraw.entry_part(request, membership, entry_kind, entry)
+        if html is not None:
+            return redraw.part_saved(html, anchor)
+    return _saved(request, membership, anchor)
+
+
 @login_required
 def entry_add(request, pk: int, kind: str):
     membership = _writer(request, pk)
@@ -215,7 +232,15 @@ def entry_add(request, pk: int, kind: str):
 
         ok, conflict = _save_form(request, form, save)
         if ok:
-            return _saved(request, membership, _entry_anchor(entry_kind, created["entry"]))
+            # The form stood where the entry goes only if it was opened in a list of its kind
+            # (at its end, or below the entry it follows); from a heading's menu, the list
+            # may not be there yet.
+            place = None
+            if after is not None:
+                place = _place_of(entry_kind, after)
+            elif _wrap(request, "") in ("li", "tr"):
+                place = (group.pk if group else None, initial.get(entry_kind.group_by, "") if entry_kind.group_by else "")
+            return _entry_saved(request, membership, entry_kind, created["entry"], place=place)
     default_wrap = "tr" if entry_kind.layout == "table" else "li"
     return _edit_form(
         request, membership, form=form, title=f"New {entry_kind.label}", anchor=anchor,
@@ -240,10 +265,14 @@ def entry_edit(request, pk: int, kind: str, entry_id: int):
     anchor = _entry_anchor(entry_kind, entry)
     conflict = None
     if request.method == "POST":
-        ok, conflict = _save_form(request, form, lambda values, version: services.object_update(
-            entry, values=values, base_version=version, by=request.user))
+        saved, place = {}, _place_of(entry_kind, entry)
+
+        def save(values, version):
+            saved["entry"] = services.object_update(entry, values=values, base_version=version, by=request.user)
+
+        ok, conflict = _save_form(request, form, save)
         if ok:
-            return _saved(request, membership, anchor)
+            return _entry_saved(request, membership, entry_kind, saved["entry"], place=place)
         if conflict and conflict["deleted"]:
             return _deleted_meanwhile(request, membership, entry_kind, form)
     default_wrap = "tr" if entry_kind.layout == "table" else "li"

@@ -154,11 +154,14 @@ def test_it_keeps_what_is_typed_in_one_form_when_another_is_saved(team, new_page
     second.get_by_role("link", name="Edit").click()
     forms = page.get_by_role("form", name="Edit task")
     text_field(forms.nth(1)).fill("Design and evaluate informatics solutions.")
+    page.evaluate("document.getElementById('document').dataset.drawn = 'before the save'")
     forms.nth(1).get_by_role("button", name="Save").click()
     page.locator(f"#task-{tasks[1].pk}").get_by_text("Design and evaluate informatics solutions.").wait_for()
     still_open = page.get_by_role("form", name="Edit task")
     assert still_open.count() == 1
     assert text_field(still_open).input_value() == "Half-written change, not saved yet"
+    # the save's answer was its entry: the document around it was not drawn again
+    assert page.locator("#document[data-drawn='before the save']").count() == 1
 
 def test_it_shows_a_reviewer_no_edit_controls(team, new_page):
     proposal, _, tasks = team

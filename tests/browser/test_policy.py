@@ -23,6 +23,9 @@ def test_the_demo_works_under_its_policy_with_a_clean_console(new_page):
                          "console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));")
     log_in(page, "editor", DEMO_PASSWORD)
     page.get_by_role("link", name=proposal.title).click()
+    # the proposal's page, with its scripts run, before anything is selected on it
+    page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    page.wait_for_load_state("load")
     policy = page.evaluate("() => fetch(location.href).then((r) => r.headers.get('content-security-policy'))")
     assert "script-src 'self'" in policy
 

@@ -42,7 +42,7 @@ def test_it_saves_an_edit_and_goes_back_to_the_entry_without_javascript(client, 
     assert task.history.first().history_user == editor
 
 
-def test_it_answers_htmx_with_the_form_in_place_then_the_redrawn_document(client, task, editor):
+def test_it_answers_htmx_with_the_form_in_place_then_the_redrawn_entry(client, task, editor):
     client.force_login(editor)
     form = client.get(edit_url(task) + "?wrap=li", **HTMX)
     html = form.content.decode()
@@ -52,8 +52,8 @@ def test_it_answers_htmx_with_the_form_in_place_then_the_redrawn_document(client
     assert 'name="version" value="1"' in html
     saved = client.post(edit_url(task) + "?wrap=li", {"text": "Analyze clinical data.", "version": 1}, **HTMX)
     assert saved.status_code == 200
-    assert saved["HX-Retarget"] == "#document"
-    assert saved.content.decode().startswith('<article id="document"')
+    assert not saved.has_header("HX-Retarget")  # the entry, in place of its form
+    assert saved.content.decode().startswith(f'<li id="task-{task.pk}" class="editable')
     assert "Analyze clinical data." in saved.content.decode()
 
 
