@@ -43,14 +43,17 @@ def _about(paths: list[str] | None) -> Q:
     return about if paths is None or about else Q(pk__in=[])
 
 
-def page_threads(proposal, paths: list[str] | None = None) -> list[Thread]:
+def card_threads(proposal):
+    """Threads with what their cards show: people, comments and their authors."""
     comments = Comment.objects.select_related("author").order_by("created_at", "id")
-    return list(
-        Thread.objects.filter(_about(paths), proposal=proposal)
-        .select_related("created_by", "assignee", "resolved_by")
-        .annotate(suggestion_pk=F("suggestion__id"))
-        .prefetch_related(Prefetch("comments", queryset=comments))
-    )
+    return (Thread.objects.filter(proposal=proposal)
+            .select_related("created_by", "assignee", "resolved_by")
+            .annotate(suggestion_pk=F("suggestion__id"))
+            .prefetch_related(Prefetch("comments", queryset=comments)))
+
+
+def page_threads(proposal, paths: list[str] | None = None) -> list[Thread]:
+    return list(card_threads(proposal).filter(_about(paths)))
 
 
 def page_suggestions(proposal, paths: list[str] | None = None) -> list[Suggestion]:
@@ -150,6 +153,8 @@ def annotate_page(*, outline, membership, paths: list[str] | None = None) -> dic
 
     return {
         "review": review,
+        "totals": {"open_threads": review.open_threads, "resolved_threads": review.resolved_threads,
+                   "open_suggestions": review.open_suggestions, "detached": len(review.detached)},
         "review_counts": section_counts(outline, [t for t in threads if t.suggestion_pk is None], suggestions),
         "render_field": render_field,
         "block_tools": block_tools,

@@ -296,7 +296,17 @@ def proposal_outline(proposal: Proposal) -> Outline:
         for kind in item.kinds:
             for entry in kind.model.objects.filter(proposal=proposal).order_by("position", "id"):
                 entries[(item.item, entry.group_id)][kind.key].append(entry)
+    return _outline(proposal, groups, narratives, entries)
 
+
+def proposal_headings(proposal: Proposal) -> Outline:
+    """The outline's sections and items (its contents) without their text and entries, in
+    one query: for a list of sections beside a part of the page drawn again."""
+    groups = _tree_order(list(OccupationGroup.objects.filter(proposal=proposal)))
+    return _outline(proposal, groups, {}, defaultdict(lambda: defaultdict(list)))
+
+
+def _outline(proposal: Proposal, groups: list, narratives: dict, entries: dict) -> Outline:
     blocks = [
         Block(
             kind="title",

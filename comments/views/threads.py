@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from comments import forms, overview, services
+from comments import forms, overview, redraw, services
 from comments.models import Comment, Suggestion, Thread
 from occupations import access, members, paths, selectors
 from occupations import forms as occupation_forms
@@ -88,7 +88,7 @@ def thread_new(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return document_saved(request, membership, f"thread-{thread.pk}")
+            return redraw.answered(request, membership, f"thread-{thread.pk}", path=thread.path)
     values = form.data if form.is_bound else form.initial
     return _form_answer(request, membership, "comments/_thread_form.html", {
         "form": form, "about": _about(proposal, values.get("path", ""), values.get("quote", "")),
@@ -111,7 +111,7 @@ def comment_reply(request, pk: int, thread_id: int):
         except ValidationError as error:
             form.add_error("text", error)
         else:
-            return document_saved(request, membership, f"comment-{comment.pk}")
+            return redraw.answered(request, membership, f"comment-{comment.pk}", card={"thread_id": thread.pk})
     return _form_answer(request, membership, "comments/_reply_form.html", {"form": form, "thread": thread})
 
 
@@ -134,7 +134,8 @@ def comment_edit(request, pk: int, comment_id: int):
         except ValidationError as error:
             form.add_error("text", error)
         else:
-            return document_saved(request, membership, f"comment-{comment.pk}")
+            return redraw.answered(request, membership, f"comment-{comment.pk}",
+                                   card={"thread_id": comment.thread_id})
     return _form_answer(request, membership, "comments/_comment_form.html", {"form": form, "comment": comment})
 
 
@@ -145,16 +146,20 @@ def comment_delete(request, pk: int, comment_id: int):
     comment = _comment(membership, comment_id)
     path = comment.thread.path
     thread = services.comment_delete(comment=comment, by=request.user)
-    return document_saved(request, membership, f"thread-{thread.pk}" if thread else _place(path),
-                          message="Comment deleted.")
+    if thread is None:  # its only comment: the thread went, and its mark
+        return redraw.answered(request, membership, _place(path), path=path, message="Comment deleted.")
+    return redraw.answered(request, membership, f"thread-{thread.pk}", card={"thread_id": thread.pk},
+                           message="Comment deleted.")
 
 
 def _resolution(request, pk: int, thread_id: int, *, resolved: bool):
     membership = access.membership_for(request.user, pk, access.READ)
     thread = _thread(membership, thread_id)
     services.thread_resolve(thread=thread, by=request.user, resolved=resolved)
-    return document_saved(request, membership, f"thread-{thread.pk}",
-                          message="Resolved." if resolved else "Reopened.")
+    # A span's mark shows whether it is resolved: the entry it marks is drawn again.
+    where = {"path": thread.path} if thread.start is not None else {"card": {"thread_id": thread.pk}}
+    return redraw.answered(request, membership, f"thread-{thread.pk}",
+                           message="Resolved." if resolved else "Reopened.", **where)
 
 
 @login_required
@@ -188,7 +193,7 @@ def thread_action(request, pk: int, thread_id: int):
         services.thread_action(thread=thread, by=request.user, **changes)
     except ValidationError as error:
         return document_saved(request, membership, f"thread-{thread.pk}", problem=_problem(error))
-    return document_saved(request, membership, f"thread-{thread.pk}")
+    return redraw.answered(request, membership, f"thread-{thread.pk}", card={"thread_id": thread.pk})
 
 
 # Suggestions ---------------------------------------------------------------------------
@@ -251,8 +256,8 @@ def suggest_text(request, pk: int):
         except ValidationError as error:
             errors = error.messages
         else:
-            return document_saved(request, membership, f"suggestion-{made[0].pk}",
-                                  message=f"{len(made)} change{'s' if len(made) != 1 else ''} suggested.")
+            return redraw.answered(request, membership, f"suggestion-{made[0].pk}", path=path,
+                                   message=f"{len(made)} change{'s' if len(made) != 1 else ''} suggested.")
     for item in fields:
         item["base"] = clean_text(item["base"]) if "base" in item else item["value"]
     return _form_answer(request, membership, "comments/_suggest_form.html", {
@@ -281,7 +286,7 @@ def suggest_span(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return document_saved(request, membership, f"suggestion-{suggestion.pk}")
+            return redraw.answered(request, membership, f"suggestion-{suggestion.pk}", path=suggestion.path)
     values = form.data if form.is_bound else form.initial
     return _form_answer(request, membership, "comments/_span_form.html", {
         "form": form, "about": _about(proposal, values.get("path", ""), values.get("quote", "")),
@@ -330,7 +335,7 @@ def suggest_entry_remove(request, pk: int):
                                                       path=request.POST.get("path", ""))
     except ValidationError as error:
         return document_saved(request, membership, "", problem=_problem(error))
-    return document_saved(request, membership, f"suggestion-{suggestion.pk}")
+    return redraw.answered(request, membership, f"suggestion-{suggestion.pk}", path=suggestion.path)
 
 
 @login_required
@@ -345,7 +350,8 @@ def suggestion_discuss(request, pk: int, suggestion_id: int):
         except ValidationError as error:
             form.add_error("text", error)
         else:
-            return document_saved(request, membership, f"comment-{comment.pk}")
+            return redraw.answered(request, membership, f"comment-{comment.pk}",
+                                   card={"suggestion_id": suggestion.pk})
     return _form_answer(request, membership, "comments/_reply_form.html",
                         {"form": form, "suggestion": suggestion, "suggestion_discussion": True})
 
@@ -373,6 +379,12 @@ def suggestion_decide(request, pk: int, suggestion_id: int, decision: str):
             message = "Suggestion moved onto the text as it is now: look at it again, then accept or reject it."
     except ValidationError as error:
         return document_saved(request, membership, anchor, problem=_problem(error))
+    # A replacement or a removal not made changes its entry's row; a new entry accepted, an
+    # entry removed, or a new entry's suggestion gone change its list.
+    if suggestion.kind == Suggestion.Kind.REPLACE or (
+            suggestion.kind == Suggestion.Kind.REMOVE_ENTRY and decision != "accept"):
+        return redraw.answered(request, membership, anchor, path=suggestion.path,
+                               message=message)
     return document_saved(request, membership, anchor, message=message)
 
 

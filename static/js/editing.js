@@ -1,6 +1,7 @@
-// Editing in place. The server redraws the whole document after each save; this keeps
-// every other open form (and what is typed in it) through that redraw, lets Cancel put
-// back what the form replaced, and brings the saved place into view.
+// Editing in place. After a save the server draws again what it changed: an entry, a
+// card, or the whole document. This keeps every other open form in that part (and what
+// is typed in it) through the redraw, lets Cancel put back what the form replaced, and
+// brings the saved place into view.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -25,24 +26,31 @@
     if (elt && elt.hasAttribute("data-edit") && target.id && target.classList.contains("editable")) {
       originals.set(target.id, target.outerHTML);
     }
-    if (target.id === "document") {
-      const own = elt && elt.closest ? elt.closest(".editing") : null;
-      keptForms = Array.from(target.querySelectorAll(".editing")).filter(function (box) { return box !== own; });
-      if (own) originals.delete(own.id);
-    }
+    // Whatever is swapped (the document, an entry, a card): the forms open inside it that
+    // this answer is not for, and where each stood.
+    const own = elt && elt.closest ? elt.closest(".editing") : null;
+    keptForms = Array.from(target.querySelectorAll(".editing")).filter(function (box) {
+      return box !== own;
+    }).map(function (box) {
+      const home = box.parentElement && box.parentElement.closest("[id]");
+      return { box: box, home: home && home !== box ? home.id : "" };
+    });
+    if (own && target.id === "document") originals.delete(own.id);
   });
 
   function restoreKeptForms() {
     if (!keptForms.length) return;
     const doc = document.getElementById("document");
-    keptForms.forEach(function (box) {
+    keptForms.forEach(function (kept) {
+      const box = kept.box;
       const spot = document.getElementById(box.id);
       if (spot && spot !== box) {
         originals.set(box.id, spot.outerHTML); // Cancel now shows the fresh text
         spot.replaceWith(box);
       } else if (!spot) {
         const after = box.dataset.after && document.getElementById(box.dataset.after);
-        if (after) after.after(box); else if (doc) doc.prepend(box);
+        const home = kept.home && document.getElementById(kept.home);
+        if (after) after.after(box); else if (home) home.prepend(box); else if (doc) doc.prepend(box);
       }
     });
     keptForms = [];

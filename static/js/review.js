@@ -1,8 +1,8 @@
 // The review layer on the proposal page: select words to comment on them or suggest a
 // change, link each highlight to its card in the margin (and back), show or hide resolved
-// threads, and switch between editing and suggesting. The server redraws the whole
-// document after every change; what is chosen here (mode, resolved shown) is kept in
-// localStorage and put back after each redraw.
+// threads, and switch between editing and suggesting. The server draws again what each
+// change changed (a card, an entry, or the whole document); what is chosen here (mode,
+// resolved shown) is kept in localStorage and put back after each redraw.
 (function () {
   "use strict";
   var MODE = "soc-review-mode", RESOLVED = "soc-review-resolved";

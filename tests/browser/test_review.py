@@ -161,3 +161,30 @@ def test_it_offers_a_comment_on_the_title_but_no_suggestion(team, new_page):
     form.get_by_role("button", name="Comment").click()
     rita.locator(".review-card", has_text="Is this the name the Committee will use?").wait_for()
     assert Thread.objects.get(proposal=proposal).path == f"proposal:{proposal.pk}.title"
+
+def test_a_reply_redraws_its_card_and_totals_and_keeps_another_open_form(team, new_page):
+    proposal, people, tasks = team
+    # long enough to be cut to its first lines until chosen: the mouse's press on Reply
+    # must not open the card and move Reply from under the pointer
+    thread = review.thread_start(proposal=proposal, by=people["eli"], path=f"task:{tasks[0].pk}",
+                                 text="Keep it? " + "It overlaps the second task in several ways. " * 12)
+    rita = open_proposal(new_page, "rita", proposal)
+    other = rita.locator(f"#task-{tasks[1].pk}")
+    other.hover()
+    other.get_by_role("link", name="Comment").click()
+    half = rita.get_by_role("form", name="New comment")
+    half.get_by_label("Comment").fill("Half a thought about design")
+    rita.evaluate("document.getElementById('document').dataset.drawn = 'before the reply'")
+    card = rita.locator(f"#thread-{thread.pk}")
+    card.get_by_role("link", name="Reply").click()
+    card.get_by_label("Reply").fill("Yes, keep it.")
+    card.get_by_role("button", name="Reply").click()
+    rita.locator(f"#thread-{thread.pk}", has_text="Yes, keep it.").wait_for()
+    # the card came back alone: the document stayed, and so did the other form and its text
+    assert rita.locator("#document[data-drawn='before the reply']").count() == 1
+    assert half.get_by_label("Comment").input_value() == "Half a thought about design"
+    # a new thread on the entry: its row comes back with the card and the totals move
+    half.get_by_role("button", name="Comment").click()
+    rita.locator(".review-card", has_text="Half a thought about design").wait_for()
+    expect(rita.locator("#review-totals")).to_contain_text("2 open threads")
+    assert rita.locator("#document[data-drawn='before the reply']").count() == 1

@@ -32,13 +32,14 @@ def send(client, method, url, data=None, htmx=False):
 
 
 def saved(response) -> dict:
-    """The htmx answer after a change: the whole document, swapped in for #document, and
-    the "saved" event with the place and what happened."""
+    """The htmx answer after a change: what it changed (a card, an entry's row, or the
+    whole document), swapped in for the element of that id, and the "saved" event with the
+    place and what happened."""
     assert response.status_code == 200, response.content.decode()[:2000]
-    assert response["HX-Retarget"] == "#document"
-    assert response["HX-Reswap"] == "outerHTML"
+    target = response["HX-Retarget"]
+    assert target.startswith("#") and response["HX-Reswap"] == "outerHTML"
     html = response.content.decode()
-    assert html.lstrip().startswith('<article id="document"')
+    assert f'id="{target[1:]}"' in html.split(">", 1)[0]  # the answer is that element
     assert "<html" not in html
     return json.loads(response["HX-Trigger"])["saved"]
 
