@@ -71,6 +71,24 @@ def _card(membership, review: Review, base: str, *, thread_id=None, suggestion_i
     return f"suggestion-{suggestion.pk}", suggestion_card(suggestion, review, base)
 
 
+def bar_parts(request, membership, *, review: Review | None = None) -> str:
+    """The review bar's totals and, for those who decide, its bulk form, out of band: what
+    any change to the review may change above the document (registered for the page's
+    live updates too)."""
+    proposal = membership.proposal
+    review = review or _review(membership)
+    counts, review.suggestion_authors = totals(proposal)
+    review.open_suggestions = counts["open_suggestions"]
+    context = {"totals": counts, "review": review, "oob": True,
+               "base": reverse("proposal_detail", args=[proposal.pk])}
+    html = render_to_string("comments/_review_totals.html", context, request)
+    if review.can_decide:
+        # the bulk form lists the document's sections: its headings, without its text
+        context["outline"] = proposal_headings(proposal)
+        html += render_to_string("comments/_review_bulk.html", context, request)
+    return html
+
+
 def _list_entry(proposal, path: str):
     """The entry of a list (not a table) that a path is about, if it is still there."""
     object_path = path.partition(".")[0]
@@ -91,27 +109,22 @@ def answered(request, membership, anchor: str, *, card: dict | None = None, path
     proposal = membership.proposal
     review = _review(membership)
     base = reverse("proposal_detail", args=[proposal.pk])
-    html, target = None, ""
+    html, target, version = None, "", None
     if path:
         kind, entry = _list_entry(proposal, path)
         if entry is not None:
             html = redraw.entry_part(request, membership, kind, entry)
             target = f"{kind.key}-{entry.pk}"
+            version = redraw.settled_version(request, membership, {path.partition(".")[0]})
     elif card is not None:
         found = _card(membership, review, base, **card)
         if found is not None:
             target, html = found
     if html is None:
         return document_saved(request, membership, anchor, message=message)
-    counts, review.suggestion_authors = totals(proposal)
-    review.open_suggestions = counts["open_suggestions"]
-    context = {"totals": counts, "review": review, "oob": True, "base": base}
-    html += render_to_string("comments/_review_totals.html", context, request)
-    if review.can_decide:
-        # the bulk form lists the document's sections: its headings, without its text
-        context["outline"] = proposal_headings(proposal)
-        html += render_to_string("comments/_review_bulk.html", context, request)
-    response = HttpResponse(html)
+    response = HttpResponse(html + bar_parts(request, membership, review=review))
+    if version is not None:
+        response["X-Proposal-Version"] = str(version)
     retarget(response, f"#{target}")
     reswap(response, "outerHTML")
     return trigger_client_event(response, "saved", {"anchor": anchor, "message": message, "problem": ""})

@@ -35,10 +35,24 @@ def _touches(function):
         about = kwargs.get("proposal") or kwargs.get("thread") or kwargs.get("suggestion")
         if about is None and kwargs.get("comment") is not None:
             about = kwargs["comment"].thread
-        services.touch_proposal(about.pk if isinstance(about, Proposal) else about.proposal_id)
+        services.touch_proposal(about.pk if isinstance(about, Proposal) else about.proposal_id,
+                                _changed_paths(result, kwargs))
         return result
 
     return write
+
+
+def _changed_paths(result, kwargs) -> tuple[str, ...]:
+    """What a review write changed on the page: the place of its thread or suggestion (its
+    card sits there, and its mark); a suggested new entry, or anything else, as the whole
+    page."""
+    comment = kwargs.get("comment")
+    about = [result, kwargs.get("thread"), kwargs.get("suggestion"), getattr(comment, "thread", None)]
+    made = next((item for item in about if isinstance(item, (Thread, Suggestion))), None)
+    if isinstance(made, Suggestion) and made.kind == Suggestion.Kind.ADD_ENTRY:
+        return ("*",)
+    path = made.path if made is not None else kwargs.get("path", "")
+    return (path,) if path else ("*",)
 
 
 # Who may do what ------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from occupations.kinds import ENTRY_KINDS
-from occupations.models import DraftNote, Invitation, Membership, Narrative, OccupationGroup, Proposal
+from occupations.models import (DraftNote, Invitation, Membership, Narrative, OccupationGroup, Proposal,
+                                ProposalChange)
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,6 +22,15 @@ class ProposalAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MembershipInline]
+
+
+@admin.register(ProposalChange)
+class ProposalChangeAdmin(admin.ModelAdmin):
+    """What open pages are told changed (the last ones only): to look at, while tracing
+    why a page did or did not follow a change."""
+
+    list_display = ["proposal", "number", "paths", "created_at"]
+    list_filter = ["proposal"]
 
 
 @admin.register(Invitation)

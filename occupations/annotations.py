@@ -17,11 +17,24 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _annotators: list = []
+_live_parts: list = []
 
 
 def register(annotator) -> None:
     if annotator not in _annotators:
         _annotators.append(annotator)
+
+
+def register_live(function) -> None:
+    """function(request, membership) -> HTML, out of band: what an app's part of the page
+    shows beside the entries an open page draws again after others' changes (the review
+    bar's totals)."""
+    if function not in _live_parts:
+        _live_parts.append(function)
+
+
+def live_parts(request, membership) -> str:
+    return "".join(function(request, membership) for function in _live_parts)
 
 
 def annotate(outline, membership, *, paths: list[str] | None = None) -> dict:

@@ -24,8 +24,9 @@ def _one_time_content(request) -> bool:
     return len(get_messages(request)) > 0 or bool(request.session.get("undo_pending"))
 
 
-def reader_tag(request, *parts) -> str | None:
-    if not request.user.is_authenticated or _one_time_content(request):
+def reader_tag(request, *parts, once: bool = True) -> str | None:
+    """once: the page shows what is said once (a message, an undo), and has no tag then."""
+    if not request.user.is_authenticated or (once and _one_time_content(request)):
         return None
     everything = [str(request.user.pk), "htmx" if getattr(request, "htmx", False) else "page", *map(str, parts),
                   *(function(request) for function in _reader_parts)]
@@ -50,3 +51,15 @@ def memberships_tag(request, *args, **kwargs) -> str | None:
     counters = list(Membership.objects.filter(user=request.user).order_by("proposal_id")
                     .values_list("proposal_id", "role", "proposal__change_count"))
     return reader_tag(request, "memberships", counters)
+
+
+def live_tag(request, pk: int, *args, **kwargs) -> str | None:
+    """The tag of what an open page asks every few seconds (views.pages.proposal_live):
+    the same as its page's, less what is said once (the page keeps it until reloaded)."""
+    if not request.user.is_authenticated:
+        return None
+    found = (Membership.objects.filter(proposal_id=pk, user=request.user)
+             .values_list("role", "proposal__change_count").first())
+    if found is None:
+        return None
+    return reader_tag(request, "live", pk, *found, once=False)

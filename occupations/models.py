@@ -58,6 +58,38 @@ class Proposal(Versioned):
     def __str__(self):
         return f"{self.title} ({self.revision_cycle})"
 
+    def save(self, *args, **kwargs):
+        # Only services.touch_proposal moves the change counter (in the database, F() + 1):
+        # a save of a proposal read earlier must not put back the count it read.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name != "change_count"]
+        super().save(*args, **kwargs)
+
+
+class ProposalChange(models.Model):
+    """What one write changed, by path (task:42, or * for anything that moves the page's
+    structure): an open page asks what changed since the counter it was drawn at, and
+    draws only that again. Only the last ones are kept (services.touch_proposal)."""
+
+    EVERYTHING = "*"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="changes")
+    number = models.PositiveBigIntegerField(help_text="The proposal's change counter after this write.")
+    paths = models.TextField(help_text="The paths this write changed, one a line; * for the whole page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        verbose_name = "proposal change"
+        verbose_name_plural = "proposal changes"
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="proposalchange_one_per_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id} #{self.number}: {self.paths.replace(chr(10), ', ')}"
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

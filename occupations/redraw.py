@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
-from occupations import access, annotations
+from occupations import access, annotations, selectors
+from occupations.kinds import KINDS_BY_KEY
 from occupations.outline import Block, Outline, entry_block
 
 
@@ -31,21 +32,71 @@ def part_context(membership, outline: Outline, paths: list[str]) -> dict:
 def entry_part(request, membership, entry_kind, entry) -> str | None:
     """One entry's row (its list item, or its table row) as the page draws it; None when
     the change must be shown elsewhere too (a note of it now detached from its words)."""
-    block = entry_block(entry_kind, entry)
-    layout = "table" if entry_kind.layout == "table" else "list"
-    holder = Block(kind=layout, entry_kind=entry_kind, rows=[block])
-    context = part_context(membership, Outline(proposal=membership.proposal, blocks=[holder], groups=[]),
-                           [block.path])
+    parts = entries_parts(request, membership, [(entry_kind, entry)])
+    return parts[0] if parts else None
+
+
+def entries_parts(request, membership, entries: list, *, oob: bool = False) -> list[str] | None:
+    """Each (kind, entry)'s row, drawn with the notes about it (read for all of them at
+    once); None if any cannot be drawn alone: a note now detached (it goes to the end of
+    the document), a table row with notes (they sit above the table)."""
+    holders = []
+    for entry_kind, entry in entries:
+        layout = "table" if entry_kind.layout == "table" else "list"
+        holders.append(Block(kind=layout, entry_kind=entry_kind, rows=[entry_block(entry_kind, entry)]))
+    context = part_context(membership, Outline(proposal=membership.proposal, blocks=holders, groups=[]),
+                           [holder.rows[0].path for holder in holders])
     if getattr(context.get("review"), "detached", None):
         return None
-    if layout == "table" and block.notes:
-        return None  # a table's notes sit above it, outside the row
-    context.update(block=holder, entry=block)
-    template = "occupations/_entry_row.html" if layout == "table" else "occupations/_entry_item.html"
-    return render_to_string(template, context, request)
+    parts = []
+    for holder in holders:
+        block = holder.rows[0]
+        if holder.kind == "table" and block.notes:
+            return None
+        template = "occupations/_entry_row.html" if holder.kind == "table" else "occupations/_entry_item.html"
+        parts.append(render_to_string(template, {**context, "block": holder, "entry": block, "oob": oob}, request))
+    return parts
 
 
-def part_saved(html: str, anchor: str, *, message: str = "") -> HttpResponse:
+def changed_parts(request, membership, paths: set[str]) -> str | None:
+    """What an open page draws again after others' changes (ProposalChange paths): each
+    changed entry's row, out of band; None when it must draw the whole document (anything
+    but entries changed, or an entry is gone)."""
+    wanted: dict = {}
+    for path in paths:
+        prefix, _, pk = path.partition(".")[0].partition(":")
+        kind = KINDS_BY_KEY.get(prefix)
+        if kind is None or not pk.isdigit():
+            return None
+        wanted.setdefault(kind, set()).add(int(pk))
+    found = []
+    for kind, pks in wanted.items():
+        entries = list(kind.model.objects.filter(proposal=membership.proposal, pk__in=pks))
+        if len(entries) != len(pks):
+            return None  # deleted since
+        found += [(kind, entry) for entry in entries]
+    parts = entries_parts(request, membership, found, oob=True)
+    return None if parts is None else "".join(parts)
+
+
+def settled_version(request, membership, drawn: set[str]) -> int | None:
+    """The change a page is at once this answer is put in: the latest, if every change
+    since the one it says it shows (its X-Proposal-Version header) is about what the answer
+    draws (drawn: object paths, task:42); else None, and its next question to
+    proposal_live brings the rest."""
+    shown = request.headers.get("X-Proposal-Version", "")
+    if not shown.isdigit():
+        return None
+    now = selectors.change_count(membership.proposal_id)
+    paths = selectors.changes_since(membership.proposal_id, int(shown), now)
+    if paths is None or any(path.partition(".")[0] not in drawn for path in paths):
+        return None
+    return now
+
+
+def part_saved(html: str, anchor: str, *, message: str = "", version: int | None = None) -> HttpResponse:
     """The drawn part, put where the form was (the form's own hx-target)."""
     response = HttpResponse(html)
+    if version is not None:
+        response["X-Proposal-Version"] = str(version)
     return trigger_client_event(response, "saved", {"anchor": anchor, "message": message, "problem": ""})

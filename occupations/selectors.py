@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from occupations import paths
-from occupations.models import Membership, Proposal
+from occupations.models import Membership, Proposal, ProposalChange
 from occupations.outline import Outline, proposal_outline
 
 
@@ -54,3 +54,21 @@ def text_at(proposal: Proposal, path: str) -> str | None:
         return None
     value = getattr(obj, field)
     return value if isinstance(value, str) else None
+
+
+def change_count(proposal_id: int) -> int:
+    return Proposal.objects.values_list("change_count", flat=True).get(pk=proposal_id)
+
+
+def changes_since(proposal_id: int, since: int, now: int) -> set[str] | None:
+    """The paths changed after change number since, up to now: empty if none; None if not
+    known (the page is further behind than the changes kept, or ahead of them)."""
+    if since == now:
+        return set()
+    if since > now:
+        return None
+    rows = list(ProposalChange.objects.filter(proposal_id=proposal_id, number__gt=since, number__lte=now)
+                .values_list("paths", flat=True))
+    if len(rows) != now - since:
+        return None
+    return {path for paths in rows for path in paths.split("\n")}

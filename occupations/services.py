@@ -14,8 +14,8 @@ from django.utils.text import slugify
 
 from occupations import paths, signals
 from occupations.history import path_of
-from occupations.kinds import EntryKind
-from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal
+from occupations.kinds import KINDS_BY_MODEL, EntryKind
+from occupations.models import DraftNote, Membership, Narrative, OccupationGroup, Proposal, ProposalChange
 from occupations.text import clean_text
 
 User = get_user_model()
@@ -201,10 +201,22 @@ class EditConflict(Exception):
         super().__init__(f"Conflict on {', '.join(fields) or 'a deleted object'}")
 
 
-def touch_proposal(proposal_id: int) -> None:
+CHANGES_KEPT = 200  # an open page more changes behind than this is drawn again whole
+
+
+@transaction.atomic(savepoint=False)  # part of the write that calls it, or its own
+def touch_proposal(proposal_id: int, paths: tuple[str, ...] = (ProposalChange.EVERYTHING,)) -> None:
     """Mark the proposal changed: its change counter moves (what a reader saw is stale) and
-    its time (its list sorts by it), without a version or history. Every write calls it."""
+    its time (its list sorts by it), without a version or history; and what changed is
+    noted, by path, for the open pages that follow it. Every write calls it: by default
+    as a change to everything on the page."""
     Proposal.objects.filter(pk=proposal_id).update(updated_at=timezone.now(), change_count=F("change_count") + 1)
+    # The update holds the proposal's row until the transaction ends: the counter read
+    # back is this write's, whoever else is writing.
+    number = Proposal.objects.filter(pk=proposal_id).values_list("change_count", flat=True).get()
+    ProposalChange.objects.create(proposal_id=proposal_id, number=number, paths="\n".join(sorted(set(paths))))
+    if number % 100 == 0:
+        ProposalChange.objects.filter(proposal_id=proposal_id, number__lte=number - CHANGES_KEPT).delete()
 
 
 def _base_record(obj, version: int):
@@ -217,6 +229,19 @@ def _changed_since(current, base, names) -> list[str]:
     if base is None:
         return list(names)
     return [name for name in names if getattr(base, name) != getattr(current, name)]
+
+
+def _changed_paths(model, path: str, before: dict, values: dict) -> tuple[str, ...]:
+    """What an edit changed on the page: an entry's row, if it stays in its list (its
+    scope and choice unchanged); anything else (a section's text, a group's title in the
+    table and its heading, an entry moved to another list) as the whole page."""
+    kind = KINDS_BY_MODEL.get(model)
+    if kind is None:
+        return (ProposalChange.EVERYTHING,)
+    placing = {"group", kind.group_by} & set(values)
+    if any(before[name] != values[name] for name in placing):
+        return (ProposalChange.EVERYTHING,)
+    return (path,)
 
 
 @transaction.atomic
@@ -261,8 +286,8 @@ def object_update(obj, *, values: dict, base_version: int, by, reason: str = "")
     current.save(update_fields=[field.name for field in model._meta.concrete_fields
                                 if not field.primary_key and field.name != "change_count"])
     proposal_id = current.pk if model is Proposal else current.proposal_id
-    touch_proposal(proposal_id)
     path = path_of(model, current.pk)
+    touch_proposal(proposal_id, _changed_paths(model, path, before, values))
     for name, old in before.items():
         if isinstance(old, str) and old != values[name]:
             signals.text_changed.send(sender=model, proposal_id=proposal_id, path=f"{path}.{name}",

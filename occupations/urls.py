@@ -6,6 +6,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("proposals/new/", proposals.proposal_new, name="proposal_new"),
     path("proposals/<int:pk>/", pages.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/live/", pages.proposal_live, name="proposal_live"),
     path("proposals/<int:pk>/settings/", proposals.proposal_settings, name="proposal_settings"),
     # Members
     path("proposals/<int:pk>/members/", members.member_list, name="member_list"),

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.http import HttpResponse
@@ -72,6 +74,8 @@ def session_idle_expiry(get_response):
     def middleware(request):
         response = get_response(request)
         session = getattr(request, "session", None)
+        if getattr(request, "not_a_visit", False):
+            return response  # a page asking by itself: an open tab alone keeps no one signed in
         if session is not None and session.session_key and not session.is_empty():
             now = int(timezone.now().timestamp())
             if now - session.get(SESSION_MOVED, 0) > settings.SESSION_COOKIE_AGE // 10:
@@ -79,6 +83,18 @@ def session_idle_expiry(get_response):
         return response
 
     return middleware
+
+
+def not_a_visit(view):
+    """A view that pages call by themselves (a live page's question every few seconds):
+    it does not move the session's end, which only a person's visits do."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.not_a_visit = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def private_pages(get_response):

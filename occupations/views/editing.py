@@ -200,7 +200,8 @@ def _entry_saved(request, membership, entry_kind, entry, *, place: tuple | None)
     if request.htmx and place == _place_of(entry_kind, entry):
         html = redraw.entry_part(request, membership, entry_kind, entry)
         if html is not None:
-            return redraw.part_saved(html, anchor)
+            version = redraw.settled_version(request, membership, {entry_kind.key + ":" + str(entry.pk)})
+            return redraw.part_saved(html, anchor, version=version)
     return _saved(request, membership, anchor)
 
 

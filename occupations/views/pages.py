@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import condition
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from occupations import access, annotations, conditional, invitations, members, selectors, services
+from occupations import access, annotations, conditional, invitations, members, redraw, selectors, services
+from socproposal.middleware import not_a_visit
 
 
 @login_required
@@ -45,6 +48,9 @@ def document_saved(request, membership, anchor: str, *, undo: dict | None = None
     everyone else's saves stay right); a plain browser goes back to the place it changed.
     A problem (a change that could not be made) is said at that place."""
     if request.htmx:
+        # The page is at the latest change once this is put in: read before the document
+        # is, so that it holds at least what the number says.
+        membership.proposal.change_count = selectors.change_count(membership.proposal_id)
         response = render(request, "occupations/_document.html",
                           document_context(request, membership, undo=undo))
         retarget(response, "#document")
@@ -77,3 +83,34 @@ def proposal_detail(request, pk: int):
         "occupations/proposal_detail.html",
         document_context(request, membership, undo=pending_undo(request, pk)),
     )
+
+
+
+@not_a_visit
+@login_required
+@condition(etag_func=conditional.live_tag)
+def proposal_live(request, pk: int):
+    """What an open proposal page asks every few seconds (static/js/live.js): what others
+    changed since the change it was drawn at (?since=N). 304 while nothing changed; 204
+    when nothing changed that it shows; else the changed entries, out of band, or the
+    whole document when more changed. X-Proposal-Version says which change it now shows."""
+    membership = access.membership_for(request.user, pk, access.READ)
+    since = request.GET.get("since", "")
+    if not since.isdigit():
+        return HttpResponseBadRequest("Since which change?")
+    now = membership.proposal.change_count
+    paths = selectors.changes_since(pk, int(since), now)
+    if paths == set():
+        response = HttpResponse(status=204)
+    else:
+        html = redraw.changed_parts(request, membership, paths) if paths is not None else None
+        if html is not None:
+            html += annotations.live_parts(request, membership)
+        else:
+            html = render_to_string("occupations/_document.html",
+                                    {**document_context(request, membership), "document_oob": True}, request)
+        response = HttpResponse(html)
+    response["X-Proposal-Version"] = str(now)
+    # Asked with the tag it has; never answered from a cache in between.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -18,6 +18,22 @@
   const originals = new Map(); // id of an open form -> the HTML it replaced
   let keptForms = [];
 
+  let typing = null; // the field being typed in when its form is kept, and its cursor
+
+  // Whatever is swapped (the document, an entry, a card): the forms open inside it that
+  // the answer is not for (own: the one it answers), and where each stood.
+  function keepForms(target, own) {
+    keptForms = Array.from(target.querySelectorAll(".editing")).filter(function (box) {
+      return box !== own;
+    }).map(function (box) {
+      const home = box.parentElement && box.parentElement.closest("[id]");
+      return { box: box, home: home && home !== box ? home.id : "" };
+    });
+    const active = document.activeElement;
+    typing = active && keptForms.some(function (kept) { return kept.box.contains(active); })
+      ? { field: active, start: active.selectionStart, end: active.selectionEnd } : null;
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     const config = event.detail.requestConfig || {};
     const elt = config.elt;
@@ -26,17 +42,25 @@
     if (elt && elt.hasAttribute("data-edit") && target.id && target.classList.contains("editable")) {
       originals.set(target.id, target.outerHTML);
     }
-    // Whatever is swapped (the document, an entry, a card): the forms open inside it that
-    // this answer is not for, and where each stood.
     const own = elt && elt.closest ? elt.closest(".editing") : null;
-    keptForms = Array.from(target.querySelectorAll(".editing")).filter(function (box) {
-      return box !== own;
-    }).map(function (box) {
-      const home = box.parentElement && box.parentElement.closest("[id]");
-      return { box: box, home: home && home !== box ? home.id : "" };
-    });
+    keepForms(target, own);
     if (own && target.id === "document") originals.delete(own.id);
   });
+
+  // Others' changes, put in out of band (live.js): an entry open in a form here is left
+  // as it is (its save meets the version check), and Cancel then shows the fresh one.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target) return;
+    if (target.classList.contains("editing")) {
+      const fresh = event.detail.fragment && (event.detail.fragment.firstElementChild || event.detail.fragment);
+      if (fresh && fresh.outerHTML) originals.set(target.id, fresh.outerHTML.replace(/ hx-swap-oob="[^"]*"/, ""));
+      event.detail.shouldSwap = false;
+      return;
+    }
+    keepForms(target, null);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () { restoreKeptForms(); });
 
   function restoreKeptForms() {
     if (!keptForms.length) return;
@@ -54,6 +78,12 @@
       }
     });
     keptForms = [];
+    // Moved out and back, the field lost the focus: typing goes on where it was.
+    if (typing && document.activeElement !== typing.field && document.body.contains(typing.field)) {
+      typing.field.focus({ preventScroll: true });
+      try { typing.field.setSelectionRange(typing.start, typing.end); } catch (e) { /* not a text field */ }
+    }
+    typing = null;
   }
   // afterSwap, not afterSettle: the forms must be back before anything else sees the page.
   document.addEventListener("htmx:afterSwap", restoreKeptForms);

@@ -156,5 +156,6 @@
   });
 
   document.addEventListener("htmx:afterSwap", applyChoices);
+  document.addEventListener("live:changed", applyChoices);
   document.addEventListener("DOMContentLoaded", function () { applyChoices(); showTarget(); });
 })();

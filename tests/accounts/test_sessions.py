@@ -34,3 +34,20 @@ def test_an_idle_session_ends(client, db):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_a_pages_own_questions_do_not_keep_a_session_alive(client, db, settings):
+    from occupations import services
+
+    ann = make_user("ann")
+    proposal = services.proposal_create(title="Health IT", revision_cycle="2028 SOC", created_by=ann)
+    client.force_login(ann)
+    session = client.session
+    session[SESSION_MOVED] -= settings.SESSION_COOKIE_AGE // 10 + 1  # a visit is due to move its end
+    session.save()
+    first = stored(client).expire_date
+    for _ in range(3):
+        assert client.get(f"/proposals/{proposal.pk}/live/", {"since": 0}).status_code == 200
+    assert stored(client).expire_date == first  # an open tab asking is not a visit
+    client.get("/")
+    assert stored(client).expire_date > first  # a visit is

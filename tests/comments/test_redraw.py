@@ -55,9 +55,9 @@ def test_a_replys_queries_do_not_grow_with_the_proposal(client, scene, owner, re
         if number % 2:
             review.thread_start(proposal=scene["proposal"], by=reviewer, path=f"task:{task.pk}", text="Note.")
     client.force_login(owner)
-    # the session and the user, the role, the reply (and the counter, the mentions), the card's
+    # the session and the user, the role, the reply (the counter and what changed, the mentions), the card's
     # thread and comments, the totals, the headings for the bulk form: the same at any size
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.post(url("comment_reply", scene["proposal"], scene["thread"].pk), {"text": "Yes."},
                                **HTMX)
     assert response["HX-Retarget"] == f"#thread-{scene['thread'].pk}"

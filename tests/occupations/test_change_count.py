@@ -8,7 +8,7 @@ from comments import services as review
 from comments.models import Suggestion
 from occupations import invitations, members, services
 from occupations.kinds import kind_for
-from occupations.models import Membership, Proposal
+from occupations.models import Membership, Proposal, ProposalChange
 
 TEXT = "Analyze clinical data to improve care."
 
@@ -100,3 +100,43 @@ def test_a_save_of_a_stale_proposal_never_moves_it_back(scene):
     moved = count(scene)
     services.object_update(stale, values={"background": "Newer."}, base_version=stale.version, by=scene["owner"])
     assert count(scene) == moved + 1
+
+
+# What each write says it changed, for the open pages that follow it (ProposalChange).
+ENTRY_ONLY = {"entry edited", "thread started", "reply", "comment edited", "comment deleted", "thread resolved",
+              "suggestion made", "suggestion rejected", "suggestion discussed"}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_every_write_says_what_it_changed(scene, write):
+    WRITES[write](scene)
+    last = ProposalChange.objects.filter(proposal=scene["proposal"]).order_by("number").last()
+    assert last.number == count(scene)  # one change noted for each move of the counter
+    noted = set(last.paths.split("\n"))
+    if write in ENTRY_ONLY:
+        assert {path.partition(".")[0] for path in noted} == {f"task:{scene['task'].pk}"}
+    elif write != "suggestion accepted":  # its entry's edit, then its own note
+        assert noted == {"*"}
+
+
+def test_an_edit_that_moves_an_entry_to_another_list_changes_the_page(scene):
+    services.object_update(scene["task"], values={"group": scene["group"]}, base_version=1, by=scene["editor"])
+    assert ProposalChange.objects.filter(proposal=scene["proposal"]).last().paths == "*"
+
+
+def test_a_stale_full_save_does_not_put_the_counter_back(scene):
+    stale = Proposal.objects.get(pk=scene["proposal"].pk)
+    review.thread_start(proposal=scene["proposal"], by=scene["reviewer"], path=f"task:{scene['task'].pk}", text="Hm")
+    moved = count(scene)
+    stale.title = "Renamed by hand (the admin)"
+    stale.save()
+    assert count(scene) == moved
+    assert Proposal.objects.get(pk=stale.pk).title == "Renamed by hand (the admin)"
+
+
+def test_only_the_last_changes_are_kept(scene, owner):
+    for number in range(services.CHANGES_KEPT + 120):
+        services.touch_proposal(scene["proposal"].pk, (f"task:{number}",))
+    kept = ProposalChange.objects.filter(proposal=scene["proposal"])
+    assert kept.count() < services.CHANGES_KEPT + 100
+    assert kept.order_by("number").last().number == count(scene)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from comments import services as review
 from occupations import services
 from occupations.kinds import kind_for
-from occupations.models import OccupationGroup
+from occupations.models import OccupationGroup, Proposal
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -54,8 +54,8 @@ def test_its_queries_do_not_grow_with_the_proposal(client, proposal, owner, edit
         review.thread_start(proposal=proposal, by=reviewer, path=f"task:{entry.pk}", text="A note.")
     client.force_login(editor)
     # the session, the user, the membership, the save (read, claim, write, history, the
-    # counter, its notes' anchors) and the row's notes: the same at any size
-    with django_assert_max_num_queries(17):
+    # counter and what it changed, its notes' anchors) and the row's notes: the same at any size
+    with django_assert_max_num_queries(19):
         response = edit(client, entries[0], text="Changed.")
     assert response.status_code == 200 and not response.has_header("HX-Retarget")
 
@@ -130,3 +130,26 @@ def test_a_plain_browser_still_goes_back_to_the_page(client, proposal, owner, ed
     url = reverse("entry_edit", args=[proposal.pk, "task", task.pk])
     response = client.post(url, {"version": 1, "text": "Plain."})
     assert response.status_code == 302 and response.url.endswith(f"#task-{task.pk}")
+
+
+def test_the_answer_says_the_page_is_current_when_it_holds_every_change_since(client, proposal, owner, editor):
+    first, second = add(proposal, owner, count=2)
+    client.force_login(editor)
+    shown = Proposal.objects.get(pk=proposal.pk).change_count
+    url = reverse("entry_edit", args=[proposal.pk, "task", first.pk]) + "?wrap=li"
+    alone = client.post(url, {"version": 1, "text": "Mine."}, HTTP_HX_REQUEST="true",
+                        HTTP_X_PROPOSAL_VERSION=str(shown))
+    now = Proposal.objects.get(pk=proposal.pk).change_count
+    assert alone["X-Proposal-Version"] == str(now)  # its own change is all there was
+    services.object_update(second, values={"text": "Someone else's."}, base_version=1, by=owner)
+    behind = client.post(url, {"version": 2, "text": "Mine again."}, HTTP_HX_REQUEST="true",
+                         HTTP_X_PROPOSAL_VERSION=str(now))
+    assert not behind.has_header("X-Proposal-Version")  # the other change is still to come
+
+
+def test_a_whole_document_answer_is_at_the_latest_change(client, proposal, owner, editor):
+    client.force_login(editor)
+    response = client.post(reverse("entry_add", args=[proposal.pk, "task"]) + "?wrap=div",
+                           {"text": "First.", "version": 0}, **HTMX)
+    now = Proposal.objects.get(pk=proposal.pk).change_count
+    assert f'data-version="{now}"' in response.content.decode()
