@@ -1,7 +1,9 @@
 """The focus group's meeting, for locust: each reviewer signs in, then reads the proposal,
 the review list and their inbox every 1-3 s, revalidating what they have seen as a
 browser does (If-None-Match), and now and then comments, replies or suggests; one
-editor also saves an edit. Run by loadtest/run.py (make load)."""
+editor also saves an edit. Meanwhile each one's open proposal page asks every 5 s what
+changed (live/?since=N with its tag), as static/js/live.js does; LOAD_POLL=0 turns that
+off. Run by loadtest/run.py (make load)."""
 
 import json
 import os
@@ -9,6 +11,7 @@ import random
 import re
 import threading
 
+import gevent
 from locust import HttpUser, between, task
 
 CONFIG = json.loads(open(os.environ["LOAD_CONFIG"], encoding="utf-8").read())
@@ -16,6 +19,8 @@ _names = iter(CONFIG["reviewers"])
 _lock = threading.Lock()
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
+PAGE_VERSION = re.compile(r'data-version="(\d+)"')
+POLL_SECONDS = 5 if os.environ.get("LOAD_POLL", "1") == "1" else 0
 
 
 class Member(HttpUser):
@@ -29,6 +34,27 @@ class Member(HttpUser):
                                               "password": CONFIG["password"]},
                          headers={"Referer": f"{self.host}/accounts/login/"}, name="sign in")
         self.seen = {}  # url -> ETag, as a browser's cache keeps it
+        self.version, self.live_tag = None, None  # the change the open page shows, its live tag
+        if POLL_SECONDS:
+            self.poller = gevent.spawn(self.follow)
+
+    def on_stop(self):
+        if getattr(self, "poller", None) is not None:
+            self.poller.kill(block=False)
+
+    def follow(self):
+        """The open page asking what changed, every few seconds (static/js/live.js)."""
+        while True:
+            gevent.sleep(POLL_SECONDS)
+            if self.version is None:
+                continue
+            headers = {"HX-Request": "true", **({"If-None-Match": self.live_tag} if self.live_tag else {})}
+            with self.client.get(f"{self.page}live/?since={self.version}", headers=headers, name="live",
+                                 catch_response=True) as response:
+                if response.status_code in (200, 204, 304):
+                    self.live_tag = response.headers.get("ETag", self.live_tag)
+                    self.version = response.headers.get("X-Proposal-Version", self.version)
+                    response.success()
 
     def read(self, url, name):
         headers = {"If-None-Match": self.seen[url]} if url in self.seen else {}
@@ -36,6 +62,9 @@ class Member(HttpUser):
             if response.status_code in (200, 304):
                 if response.headers.get("ETag"):
                     self.seen[url] = response.headers["ETag"]
+                if url == self.page and response.status_code == 200:
+                    found = PAGE_VERSION.search(response.text)
+                    self.version = found.group(1) if found else self.version
                 response.success()
 
     def send(self, url, data, name):

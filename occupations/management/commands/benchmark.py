@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from occupations import benchmarks, services
+from occupations.entries import Task
+from occupations.models import Proposal
 from occupations.sample import fill_proposal
 
 
@@ -75,7 +77,7 @@ class Command(BaseCommand):
     def page_table(self, user, sizes, repeat):
         self.stdout.write(f"Proposal page, server time over {repeat} requests (database: {connection.vendor})")
         self.stdout.write(f"{'entries':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'queries':>8} {'KiB':>7} "
-                          f"{'304 ms':>7} {'304 q':>6}")
+                          f"{'304 ms':>7} {'304 q':>6} {'save ms':>8} {'save q':>7} {'live ms':>8} {'live q':>7}")
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
         for size in sizes:
@@ -102,11 +104,35 @@ class Command(BaseCommand):
                 reload = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
                 unchanged.append((time.perf_counter() - started) * 1000)
             assert reload.status_code == 304, reload.status_code
+        saves, save_queries, lives, live_queries = self.save_and_follow(client, user, proposal, repeat)
         self.stdout.write(
             f"{size:>8} {statistics.median(timings):>10.1f} {min(timings):>8.1f} {max(timings):>8.1f} "
             f"{len(queries):>8} {len(response.content) / 1024:>7.0f} {statistics.median(unchanged):>7.1f} "
-            f"{len(reload_queries):>6}{'  ' + extra if extra else ''}"
+            f"{len(reload_queries):>6} {statistics.median(saves):>8.1f} {save_queries:>7} "
+            f"{statistics.median(lives):>8.1f} {live_queries:>7}{'  ' + extra if extra else ''}"
         )
+
+    def save_and_follow(self, client, user, proposal, repeat) -> tuple[list, int, list, int]:
+        """An editor's save of the first task as htmx sends it (its answer: the task's row),
+        then another open page asking what changed (its answer: that row, out of band)."""
+        task = Task.objects.filter(proposal=proposal).order_by("position", "id").first()
+        url = reverse("entry_edit", args=[proposal.pk, "task", task.pk]) + "?wrap=li"
+        live = reverse("proposal_live", args=[proposal.pk])
+        saves, lives = [], []
+        for index in range(repeat):
+            since = Proposal.objects.values_list("change_count", flat=True).get(pk=proposal.pk)
+            text = task.text + (" (as agreed)" if index % 2 == 0 else "")
+            with CaptureQueriesContext(connection) as save_queries:
+                started = time.perf_counter()
+                saved = client.post(url, {"text": text, "version": task.version + index}, HTTP_HX_REQUEST="true")
+                saves.append((time.perf_counter() - started) * 1000)
+            assert saved.status_code == 200 and not saved.has_header("HX-Retarget"), saved.status_code
+            with CaptureQueriesContext(connection) as live_queries:
+                started = time.perf_counter()
+                followed = client.get(live, {"since": since})
+                lives.append((time.perf_counter() - started) * 1000)
+            assert followed.status_code == 200 and b"hx-swap-oob" in followed.content, followed.status_code
+        return saves, len(save_queries), lives, len(live_queries)
 
     def fill(self, proposal, user, size) -> str:
         """More on the generated proposal, for commands built on this one; says what."""
