@@ -6,6 +6,7 @@ they are formatted here, with plain string formatting (format_html's lazy-string
 were most of the remaining time). Everything people wrote goes through esc(); comment text
 through urlize (escaping, links made safe) and line breaks."""
 
+import re
 from html import escape as _escape
 
 from django.utils import timezone
@@ -186,10 +187,20 @@ def suggestion_card(suggestion: Suggestion, review, base: str) -> str:
     )
 
 
+CARDS_PLACE = re.compile(r"<!--cards ([ts0-9 ]+)-->")
+
+
+def card(note, review, base: str) -> str:
+    return suggestion_card(note, review, base) if getattr(note, "is_suggestion", False) else thread_card(note, review, base)
+
+
 def margin(notes, review, base: str) -> str:
-    cards = "".join(
-        suggestion_card(note, review, base) if getattr(note, "is_suggestion", False) else thread_card(note, review, base)
-        for note in notes
-    )
+    if getattr(review, "shared", False):
+        # A document drawn once for everyone in a role: each reader's cards (their own
+        # comments' Edit and Delete, say) go in its place later (comments.shared).
+        keys = " ".join(f"{'s' if getattr(note, 'is_suggestion', False) else 't'}{note.pk}" for note in notes)
+        cards = f"<!--cards {keys}-->"
+    else:
+        cards = "".join(card(note, review, base) for note in notes)
     return mark_safe('<div class="review-margin" aria-label="Comments and suggestions" hx-target="#document" '
                      f'hx-swap="outerHTML">{cards}</div>')

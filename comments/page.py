@@ -28,6 +28,7 @@ class Review:
     can_comment: bool
     can_decide: bool
     user_id: int
+    shared: bool = False  # drawn for every reader in the role: cards are left as places
     open_threads: int = 0
     resolved_threads: int = 0
     open_suggestions: int = 0
@@ -83,7 +84,7 @@ def _item_heading(outline, kind_key: str):
                  and block.level == 2), None)
 
 
-def annotate_page(*, outline, membership, paths: list[str] | None = None) -> dict:
+def annotate_page(*, outline, membership, paths: list[str] | None = None, shared: bool = False) -> dict:
     proposal = outline.proposal
     threads = page_threads(proposal, paths)
     suggestions = page_suggestions(proposal, paths)
@@ -92,6 +93,7 @@ def annotate_page(*, outline, membership, paths: list[str] | None = None) -> dic
         can_comment=access.role_allows(membership.role, access.COMMENT),
         can_decide=access.role_allows(membership.role, access.WRITE),
         user_id=membership.user_id,
+        shared=shared,
     )
     by_path, lists = _blocks_by_path(outline)
     marks = defaultdict(lambda: ([], []))  # field path -> (threads, suggestions) with spans

@@ -22,7 +22,7 @@ from occupations import access
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def annotate_page(*, outline, membership, paths=None) -> dict:
+def annotate_page(*, outline, membership, **kwargs) -> dict:
     """The proposal page's tool bar links here (registered with occupations.annotations)."""
     tools = [("Export to Word", reverse("export_page", args=[outline.proposal.pk]))]
     if access.role_allows(membership.role, access.WRITE):

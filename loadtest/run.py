@@ -53,7 +53,8 @@ def free_port() -> int:
 
 
 def alone_median(base: str, config: dict, times: int = 20) -> tuple[float, float]:
-    """One reviewer, alone: the proposal page's median time (ms), drawn in full, and as an
+    """One reviewer, alone: the proposal page's median time (ms) (drawn once, then read from the
+    shared cache while nothing changes: no one else writes meanwhile), and as an
     unchanged reload (If-None-Match: 304)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))

@@ -37,14 +37,32 @@ def live_parts(request, membership) -> str:
     return "".join(function(request, membership) for function in _live_parts)
 
 
-def annotate(outline, membership, *, paths: list[str] | None = None) -> dict:
+def annotate(outline, membership, *, paths: list[str] | None = None, shared: bool = False) -> dict:
     """paths: the objects a part of the page shows (task:42), when only that part is drawn
     again; an annotator then reads only what is about them, so a redraw's cost does not
-    grow with the proposal."""
+    grow with the proposal. shared: the page is drawn once for everyone in the reader's
+    role; an annotator leaves places for what is the reader's own, and fills them in its
+    personalizer (register_personalizer)."""
     context: dict = {}
     for annotator in _annotators:
-        context.update(annotator(outline=outline, membership=membership, paths=paths) or {})
+        context.update(annotator(outline=outline, membership=membership, paths=paths, shared=shared) or {})
     return context
+
+
+_personalizers: list = []
+
+
+def register_personalizer(function) -> None:
+    """function(html, membership) -> html: a shared drawing of the page with this
+    reader's own parts put in the places the app left in it."""
+    if function not in _personalizers:
+        _personalizers.append(function)
+
+
+def personalize(html: str, membership) -> str:
+    for function in _personalizers:
+        html = function(html, membership)
+    return html
 
 
 def plain_field(path: str, text: str, paragraphs: bool = False) -> SafeString:

@@ -128,6 +128,20 @@ TEMPLATES = [
     },
 ]
 
+# The cache every server process shares: the database's (table made by a migration).
+# The proposal page is drawn once per change for each role and kept there for
+# PAGE_CACHE_SECONDS (0: never kept). RELEASE names what is deployed: a new one never
+# reads pages drawn by templates it replaced.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "soc_cache",
+        "OPTIONS": {"MAX_ENTRIES": 400, "CULL_FREQUENCY": 4},
+    },
+}
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+RELEASE = os.environ.get("RELEASE", "1")
+
 # SQLite under the project by default; PostgreSQL (or any other) through DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.config(

@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import condition
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from occupations import access, annotations, conditional, invitations, members, redraw, selectors, services
@@ -23,9 +27,9 @@ def home(request):
     )
 
 
-def document_context(request, membership, *, undo: dict | None = None) -> dict:
+def document_context(request, membership, *, undo: dict | None = None, shared: bool = False) -> dict:
     """Everything the proposal's document needs, for the page and for the fragments
-    that replace it after an edit."""
+    that replace it after an edit. shared: drawn for everyone in the reader's role."""
     proposal = membership.proposal
     outline = selectors.proposal_page(proposal)
     return {
@@ -38,7 +42,7 @@ def document_context(request, membership, *, undo: dict | None = None) -> dict:
         # Links on the page are built on this, once, instead of reversing each one.
         "base": reverse("proposal_detail", args=[proposal.pk]),
         "undo": undo,
-        **annotations.annotate(outline, membership),
+        **annotations.annotate(outline, membership, shared=shared),
     }
 
 
@@ -73,16 +77,39 @@ def pending_undo(request, pk: int) -> dict | None:
     return None
 
 
+CSRF_PLACE = "csrf-token-place"
+
+
+def page_body(request, membership, *, undo: dict | None = None) -> SafeString:
+    """The page's contents and document. Drawn once per change for everyone in a role and
+    kept in the cache all server processes share (the database's), keyed by the proposal's
+    change counter, the role and the release: a reader then costs the queries for their
+    own cards, not a drawing of the whole document. What is a reader's own is left as
+    places and put in for each: their CSRF token, and their cards (annotations'
+    personalizers). An Undo to offer is the reader's alone: that page is drawn for them."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if undo is not None or not seconds:
+        return mark_safe(render_to_string("occupations/_proposal_body.html",
+                                          document_context(request, membership, undo=undo), request))
+    proposal = membership.proposal
+    key = f"proposal-page:{settings.RELEASE}:{proposal.pk}:{proposal.change_count}:{membership.role}"
+    html = cache.get(key)
+    if html is None:
+        context = {**document_context(request, membership, shared=True), "csrf_token": CSRF_PLACE}
+        html = render_to_string("occupations/_proposal_body.html", context, request)
+        cache.set(key, html, seconds)
+    html = annotations.personalize(html, membership).replace(CSRF_PLACE, get_token(request))
+    return mark_safe(html)
+
+
 @login_required
 @condition(etag_func=conditional.proposal_tag)
 def proposal_detail(request, pk: int):
     """The proposal as one readable page, in the order of the submission document."""
     membership = access.membership_for(request.user, pk, access.READ)
-    return render(
-        request,
-        "occupations/proposal_detail.html",
-        document_context(request, membership, undo=pending_undo(request, pk)),
-    )
+    body = page_body(request, membership, undo=pending_undo(request, pk))
+    return render(request, "occupations/proposal_detail.html",
+                  {"proposal": membership.proposal, "membership": membership, "body": body})
 
 
 

@@ -16,7 +16,9 @@ def test_it_prints_the_page_time_for_each_size_and_leaves_nothing_behind(db, cap
     assert [row[0] for row in rows] == ["5", "20"]
     assert all(float(row[1]) > 0 for row in rows)
     assert rows[0][4] == rows[1][4]  # the same number of queries at both sizes
-    assert all(float(row[6]) > 0 and int(row[7]) <= 5 for row in rows)  # an unchanged reload: a 304, few queries
+    assert all(float(row[6]) > 0 and int(row[7]) < int(row[4]) for row in rows)  # kept: fewer queries
+    assert all(float(row[8]) > 0 and int(row[9]) <= 5 for row in rows)  # an unchanged reload: a 304, few queries
+    assert all(float(row[10]) > 0 and float(row[12]) > 0 for row in rows)  # a save's answer, a live question
     assert not Proposal.objects.exists()
 
 
