@@ -16,7 +16,19 @@ from occupations.text import clean_text
 LIMITS = {"short": 300, "entry": 5_000, "section": 50_000}
 
 
-class CleanTextField(forms.CharField):
+class UncutCharField(forms.CharField):
+    """A browser cuts what is typed or pasted past a field's maxlength, and says nothing:
+    the field says its limit (data-limit, counted as one types by editing.js) and the
+    form refuses what is over it with a message, keeping every character."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if attrs.pop("maxlength", None) is not None:
+            attrs["data-limit"] = str(self.max_length)
+        return attrs
+
+
+class CleanTextField(UncutCharField):
     """Text cleaned as it arrives (Word's control characters, CRLF, edge whitespace),
     then measured: the limit applies to what would be stored."""
 
@@ -200,12 +212,12 @@ def _self_and_below(group: OccupationGroup) -> set[int]:
 # Proposals and members ------------------------------------------------------------------
 
 class ProposalNewForm(forms.Form):
-    title = forms.CharField(
+    title = UncutCharField(
         max_length=300,
         error_messages={"required": "Give the proposal a title; you can change it later."},
         help_text="Like “Health Informatics Occupations”.",
     )
-    revision_cycle = forms.CharField(
+    revision_cycle = UncutCharField(
         label="Revision cycle", max_length=40, initial="2028 SOC",
         error_messages={"required": "Name the revision cycle, like 2028 SOC."},
     )

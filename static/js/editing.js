@@ -214,6 +214,40 @@
     dragged = null;
   });
 
+  // A field with a limit (data-limit) counts as one types: nothing pasted is cut off (no
+  // maxlength); over the limit it says by how much, and Save is refused with the same
+  // message by the server, which sends every character back.
+  function counted(field) {
+    const limit = Number(field.dataset.limit);
+    let count = document.getElementById(field.id + "-count");
+    if (!count) {
+      count = document.createElement("div");
+      count.id = field.id + "-count";
+      count.className = "form-text field-count";
+      count.setAttribute("aria-live", "polite");
+      field.after(count);
+      const described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", (described ? described + " " : "") + count.id);
+    }
+    const length = field.value.length, over = length - limit;
+    count.textContent = over > 0
+      ? length.toLocaleString() + " characters: " + over.toLocaleString() + " over the limit of " +
+        limit.toLocaleString() + ". Shorten it before saving; nothing you typed is cut off."
+      : length.toLocaleString() + " of " + limit.toLocaleString() + " characters";
+    count.classList.toggle("text-danger", over > 0);
+    field.classList.toggle("is-over-limit", over > 0);
+  }
+  function countAll(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-limit]").forEach(function (field) {
+      if (field.id && field.value.length > Number(field.dataset.limit) * 0.8) counted(field);
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.limit && event.target.id) counted(event.target);
+  });
+  document.addEventListener("htmx:load", function (event) { countAll(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { countAll(document); });
+
   // Leaving the page with an open form that holds typed text: ask first.
   document.addEventListener("input", function (event) {
     const box = event.target.closest && event.target.closest(".editing");

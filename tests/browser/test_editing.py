@@ -289,3 +289,20 @@ def test_it_reorders_by_drag_and_drop(team, new_page):
     assert task_texts(page) == ["Train clinical staff.", "Analyze and interpret data.", "Design informatics solutions."]
     page.reload()
     assert task_texts(page)[0] == "Train clinical staff."
+
+def test_a_long_paste_is_kept_counted_and_refused_with_a_message(team, new_page):
+    proposal, _, tasks = team
+    page = open_proposal(new_page, "eli", proposal)
+    form = start_editing(page, tasks[0])
+    field = text_field(form)
+    pasted = "Collect and analyze data. " * 385  # 10,010 characters, as pasted from a long document
+    field.fill(pasted)
+    assert len(field.input_value()) == len(pasted)  # nothing cut off
+    counter = form.locator(".field-count")
+    assert "5,010 over the limit of 5,000" in counter.inner_text()
+    form.get_by_role("button", name="Save").click()
+    page.get_by_text("the limit is 5000").wait_for()
+    form = page.get_by_role("form", name="Edit task")
+    assert text_field(form).input_value() == pasted  # every character kept
+    assert "over the limit" in form.locator(".field-count").inner_text()
+    assert Task.objects.get(pk=tasks[0].pk).text == "Analyze and interpret data."

@@ -409,3 +409,17 @@ def test_it_opens_an_edit_form_in_few_queries_whatever_the_size(client, proposal
     # session, user, membership, the task, the groups for "Applies to"
     with django_assert_max_num_queries(6):
         assert client.get(edit_url(task), **HTMX).status_code == 200
+
+
+def test_it_cuts_nothing_typed_and_says_the_limit_instead(client, task, editor):
+    client.force_login(editor)
+    form = client.get(edit_url(task) + "?wrap=li", **HTMX).content.decode()
+    assert "maxlength" not in form  # a browser would cut a long paste without a word
+    assert 'data-limit="5000"' in form
+    pasted = "x" * 10_000
+    response = client.post(edit_url(task), {"text": pasted, "version": 1}, **HTMX)
+    html = response.content.decode()
+    assert "is 10000 characters long; the limit is 5000" in html
+    assert pasted in html  # every character sent back
+    task.refresh_from_db()
+    assert task.text == "Analyze and interpret data."
