@@ -139,10 +139,10 @@ def annotate_page(*, outline, membership, paths: list[str] | None = None, shared
 
     def render_field(path: str, text: str, paragraphs: bool = False):
         threads_here, suggestions_here = marks.get(path, ((), ()))
-        # An outdated suggestion's offsets are from before the change: drawn, they would
-        # strike through other words. Its card still shows what it was.
-        suggestions_here = [item for item in suggestions_here
-                            if not item.is_outdated or text[item.start:item.end] == item.quote]
+        # An outdated suggestion was made on words since changed: drawn in the text, its
+        # deletion and insertion garble the sentence as it is now. Its card shows it, with
+        # the words it was made on.
+        suggestions_here = [item for item in suggestions_here if not item.is_outdated]
         return render_marked(text, threads=threads_here, suggestions=suggestions_here, paragraphs=paragraphs)
 
     base = reverse("proposal_detail", args=[proposal.pk])

@@ -505,3 +505,21 @@ def test_it_renders_the_page_in_a_fixed_number_of_queries_however_much_review(
     assert html.count('<li id="comment-') == 1000
     doc = lxml_html.fromstring(html)
     assert len({mark.get("data-thread") for mark in doc.xpath("//mark[@data-thread]")}) == 500
+
+
+def test_an_outdated_suggestion_is_shown_on_its_card_only(client, proposal, task, suggestion, owner):
+    """Its words edited away and back: where its offsets fall they read the same again, but
+    the sentence it was made on is not the one on the page, and drawn in the text its
+    change garbled it. Its card shows it, with the words it was made on."""
+    original = task.text
+    task = services.object_update(task, values={"text": original.replace("interpret", "read")},
+                                  base_version=task.version, by=owner)
+    services.object_update(task, values={"text": original}, base_version=task.version, by=owner)
+    suggestion.refresh_from_db()
+    assert suggestion.is_outdated and original[suggestion.start:suggestion.end] == suggestion.quote
+    doc = parse(get_page(client, proposal, owner))
+    [field] = doc.xpath(f'//span[@data-field="task:{task.pk}.text"]')
+    assert not field.xpath(f'.//*[@data-suggestion="{suggestion.pk}"]')
+    assert field.text_content() == original
+    card = by_id(doc, f"suggestion-{suggestion.pk}")
+    assert suggestion.quote in card.text_content() and suggestion.replacement in card.text_content()
