@@ -92,6 +92,10 @@ def thread_card(thread: Thread, review, base: str) -> str:
     if quote:
         shown = quote if len(quote) <= 140 else quote[:139] + "…"
         about = f'<q class="review-quote">{esc(shown)}</q>'
+    elif thread.start is None and getattr(thread, "about_entry", None):
+        label, words = thread.about_entry
+        about = (f'<p class="review-quote small text-body-secondary mb-1">On the whole {esc(label)} '
+                 f'<a href="#{esc(thread.path.replace(":", "-"))}">“{esc(words)}”</a></p>')
     elif thread.start is None:
         about = f'<p class="review-quote small text-body-secondary mb-1">On the whole {_about_whole(thread.path)}</p>'
     else:

@@ -8,7 +8,7 @@ the section of task:42 when the field itself is not shown apart."""
 from dataclasses import dataclass
 
 from comments.models import Suggestion, Thread
-from occupations.kinds import kind_for
+from occupations.kinds import KINDS_BY_KEY, kind_for
 from occupations.outline import Block, Outline
 
 
@@ -84,12 +84,48 @@ def place_of(thread: Thread) -> str:
 
 def quote_of(anchored: Thread | Suggestion) -> str:
     """The words a thread or suggestion is about, as written when it is detached; for one
-    without a span, what it covers."""
+    without a span, what it covers (the entry's first words, where about_entries found
+    them)."""
     if anchored.has_span:
         return anchored.original_quote if anchored.is_detached else anchored.quote
     if "." in anchored.path:
         return "Whole text"
-    return "Whole proposal" if anchored.path.startswith("proposal:") else "Whole entry"
+    if anchored.path.startswith("proposal:"):
+        return "Whole proposal"
+    entry = getattr(anchored, "about_entry", None)
+    return f"Whole {entry[0]}: “{entry[1]}”" if entry else "Whole entry"
+
+
+def excerpt(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def entry_words(proposal, paths) -> dict[str, tuple[str, str]]:
+    """For each path of a whole entry (task:42), its kind's label and first words, from one
+    query per kind of entry concerned."""
+    wanted: dict = {}
+    for path in paths:
+        prefix, _, pk = path.partition(":")
+        if "." not in path and prefix in KINDS_BY_KEY and pk.isdigit():
+            wanted.setdefault(prefix, set()).add(int(pk))
+    found = {}
+    for prefix, pks in wanted.items():
+        kind = KINDS_BY_KEY[prefix]
+        for pk, text in kind.model.objects.filter(proposal=proposal, pk__in=pks).values_list("pk", kind.text_fields[0]):
+            found[f"{prefix}:{pk}"] = (kind.label, excerpt(text or ""))
+    return found
+
+
+def about_entries(proposal, items) -> None:
+    """For each thread or suggestion on a whole entry, which one: item.about_entry =
+    (its kind's label, its first words). "On the whole entry" alone never said which, and
+    a card is not always beside it."""
+    whole = [item for item in items if not item.has_span]
+    words = entry_words(proposal, {item.path for item in whole})
+    for item in whole:
+        if item.path in words:
+            item.about_entry = words[item.path]
 
 
 @dataclass

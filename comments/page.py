@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from comments.marks import render_marked
 from comments.models import Comment, Suggestion, Thread
-from comments.overview import section_counts
+from comments.overview import excerpt, section_counts
 from comments.services import author_key
 from occupations import access
 from occupations.kinds import kind_for
@@ -128,6 +128,10 @@ def annotate_page(*, outline, membership, paths: list[str] | None = None, shared
         if thread.suggestion_pk is not None:
             continue  # a suggestion's discussion: shown with its suggestion
         thread.is_suggestion = False
+        block = by_path.get(thread.path)
+        if thread.start is None and block is not None and block.kind == "entry" and block.lead is not None:
+            # which entry a card "on the whole entry" is about (comments.overview.about_entries)
+            thread.about_entry = (block.entry_kind.label, excerpt(str(block.lead.value or "")))
         if thread.status == Thread.Status.OPEN:
             review.open_threads += 1
         else:

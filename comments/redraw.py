@@ -17,6 +17,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from comments.cards import suggestion_card, thread_card
 from comments.models import Suggestion, Thread
+from comments.overview import about_entries
 from comments.page import Review, card_threads
 from comments.services import author_key
 from occupations import access, redraw
@@ -59,6 +60,7 @@ def _card(membership, review: Review, base: str, *, thread_id=None, suggestion_i
             return None
         if thread.suggestion_pk is None:
             thread.is_suggestion = False
+            about_entries(proposal, [thread])
             return f"thread-{thread.pk}", thread_card(thread, review, base)
         suggestion_id = thread.suggestion_pk
     suggestion = (Suggestion.objects.select_related("created_by")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from comments.cards import CARDS_PLACE, card
 from comments.models import Suggestion
+from comments.overview import about_entries
 from comments.page import Review, card_threads
 from occupations import access
 
@@ -24,6 +25,7 @@ def personalize(html: str, membership) -> str:
     wanted = {int(key[1:]) for key in keys if key[0] == "t"} | {item.thread_id for item in suggestions.values()
                                                                   if item.thread_id}
     threads = {thread.pk: thread for thread in card_threads(proposal).filter(pk__in=wanted)}
+    about_entries(proposal, threads.values())
     for thread in threads.values():
         thread.is_suggestion = False
     for item in suggestions.values():

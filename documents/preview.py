@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.utils.dateparse import parse_datetime
 
+from comments.overview import entry_words
 from documents.importing import Plan, Planned
 
 ROWS_PER_PAGE = 100
 
 
-def _row(item: Planned, section: str) -> dict:
+def _row(item: Planned, section: str, entries: dict) -> dict:
     row = {
         "section": section, "kind": str(item.kind), "author": item.author.label, "member": item.author.user is not None,
         "date": item.date.isoformat() if item.date else "", "untracked": item.untracked, "before": item.before,
         "quote": item.quote, "replacement": item.replacement, "after": item.after, "resolved": item.resolved,
-        "whole": "text" if "." in item.path else "entry",
+        "whole": "text" if "." in item.path else (
+            "{} “{}”".format(*entries[item.path]) if item.path in entries else "entry"),
         "messages": [[message.author.label, message.text] for message in item.messages],
     }
     if item.thread is not None:
@@ -32,8 +34,10 @@ def preview_of(plan: Plan) -> dict:
     """The plan as the page shows it, in the document's order: each section's planned
     items, then what could not be matched there. Plain JSON."""
     rows = []
+    # which entry a note on a whole entry is about, in its first words
+    entries = entry_words(plan.proposal, {item.path for item in plan.items if not item.quote})
     for section, planned, unmatched in plan.by_section():
-        rows += [_row(item, section) for item in planned]
+        rows += [_row(item, section, entries) for item in planned]
         rows += [{"section": section, "kind": "unmatched", "text": item.text[:200], "reason": item.reason}
                  for item in unmatched]
     return {"planned": len(plan.items), "unmatched": len(plan.unmatched), "recognized": plan.recognized,

@@ -143,6 +143,7 @@ def review_list(request, pk: int):
     discussion_ids = overview.discussion_ids(suggestions)
     discussions = {thread.pk: thread for thread in all_threads if thread.pk in discussion_ids}
     threads = [thread for thread in all_threads if thread.pk not in discussion_ids]
+    overview.about_entries(proposal, threads)
 
     def in_document_order(item):
         key = position.get(item.path, position.get(item.path.partition(".")[0], len(position)))

@@ -106,7 +106,9 @@ def test_it_puts_a_whole_entry_thread_in_its_entry_without_a_mark(client, propos
     entry = by_id(doc, f"task-{task.pk}")
     card = by_id(doc, f"thread-{thread.pk}")
     assert card in entry.iterdescendants()
-    assert "On the whole entry" in card.text_content()
+    # which entry, in its first words, linked to it (a card is not always level with it)
+    assert "On the whole task “Analyze and interpret clinical data to improve health…”" in card.text_content()
+    assert card.xpath(f'.//a[@href="#task-{task.pk}"]')
     assert not doc.xpath(f'//mark[@data-thread="{thread.pk}"]')
     assert not card.xpath('.//q')
 

@@ -84,7 +84,7 @@ def test_it_lists_open_threads_with_their_place_words_and_replies(client, propos
 def test_it_says_whole_entry_for_a_thread_without_a_span(client, proposal, owner, task):
     thread_on(f"task:{task.pk}", owner, "About the whole task", proposal=proposal)
     client.force_login(owner)
-    assert "Whole entry" in get(client, proposal).content.decode()
+    assert "Whole task: “Analyze and interpret clinical data.”" in get(client, proposal).content.decode()
 
 
 def test_it_filters_by_status(client, proposal, owner, task):

@@ -394,7 +394,8 @@ def test_it_starts_a_thread_on_a_whole_entry(client, proposal, task, reviewer, h
     thread = Thread.objects.get()
     html = done(response, proposal, f"thread-{thread.pk}", htmx, client)
     assert (thread.path, thread.start, thread.end, thread.quote) == (f"task:{task.pk}", None, None, "")
-    assert "On the whole entry" in html and "Merge with the next task?" in html
+    assert "On the whole task" in html and "“Analyze and interpret clinical data to improve health…”" in html
+    assert "Merge with the next task?" in html
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])

@@ -242,6 +242,10 @@ def test_it_puts_a_comment_without_a_range_on_its_paragraphs_entry(team, owner):
     review_import, plan = preview(proposal, owner, word.save())
     [item] = plan.items
     assert (item.kind, item.path, item.start) == ("thread", f"task:{tasks[3].pk}", None)
+    # the preview says which entry, in its first words
+    [row] = review_import.preview["rows"]
+    assert row["whole"] == "task “" + " ".join(tasks[3].text.split()[:8]) + ("…”" if len(tasks[3].text.split()) > 8
+                                                                               else "”")
     services.review_import_apply(review_import=review_import, by=owner)
     assert Thread.objects.get(path=f"task:{tasks[3].pk}").comments.get().text == "Is this a task at all?"
 
