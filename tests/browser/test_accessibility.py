@@ -1,0 +1,39 @@
+"""axe-core (through axe-playwright-python, which ships it: no CDN) on the demo's proposal
+page in Chromium at 1366 px, in each role, viewing and suggesting, with a card open:
+nothing of impact serious or critical, so the suite fails on a new one."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from occupations.demo import DEMO_PASSWORD, demo_load
+from tests.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = ("serious", "critical")
+
+
+def problems(page) -> list[str]:
+    found = Axe().run(page).response["violations"]
+    return [f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary'][:160]}"
+            for violation in found if violation["impact"] in SERIOUS for node in violation["nodes"]]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "editor", "reviewer", "observer"])
+def test_the_proposal_page_has_nothing_serious_for_axe(new_page, role):
+    proposal = demo_load()[0]
+    page = new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, role, DEMO_PASSWORD)
+    page.goto(f"/proposals/{proposal.pk}/")
+    assert problems(page) == [], "viewing"
+    suggesting = page.get_by_text("Suggesting")
+    if suggesting.count():
+        suggesting.click()
+        page.wait_for_timeout(400)  # Bootstrap's buttons fade their colours for 0.15 s
+        assert problems(page) == [], "suggesting"
+    card = page.locator(".review-card").first
+    card.click()
+    page.wait_for_function("() => document.querySelector('.review-card.review-active') !== null")
+    page.wait_for_timeout(400)
+    assert problems(page) == [], "with a card open"
