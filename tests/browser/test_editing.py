@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from comments import services as review
 from occupations import services
 from occupations.entries import Task
 from occupations.models import OccupationGroup
@@ -306,3 +307,16 @@ def test_a_long_paste_is_kept_counted_and_refused_with_a_message(team, new_page)
     assert text_field(form).input_value() == pasted  # every character kept
     assert "over the limit" in form.locator(".field-count").inner_text()
     assert Task.objects.get(pk=tasks[0].pk).text == "Analyze and interpret data."
+
+def test_a_new_entrys_checkbox_stays_beside_its_label_next_to_cards(team, new_page):
+    proposal, people, tasks = team
+    for task in tasks:  # cards taller than the list they float beside
+        review.thread_start(proposal=proposal, by=people["rita"], path=f"task:{task.pk}",
+                            text="A long remark about this task. " * 12)
+    page = open_proposal(new_page, "eli", proposal)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.get_by_role("link", name="+ Add task").click()
+    form = page.get_by_role("form", name="New task")
+    box = form.get_by_role("checkbox").bounding_box()
+    label = form.get_by_text("“may” statement").bounding_box()
+    assert abs(box["y"] - label["y"]) < 40, (box, label)  # it fell hundreds of pixels below
