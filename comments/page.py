@@ -35,6 +35,13 @@ class Review:
     detached: list = field(default_factory=list)
     suggestion_authors: list = field(default_factory=list)  # (filter key, name) of who suggested
 
+    @classmethod
+    def of(cls, membership, *, shared: bool = False) -> "Review":
+        """What this member may do in the review, by their role."""
+        return cls(can_comment=access.role_allows(membership.role, access.COMMENT),
+                   can_decide=access.role_allows(membership.role, access.WRITE),
+                   user_id=membership.user_id, shared=shared)
+
 
 def _about(paths: list[str] | None) -> Q:
     """Notes about these objects or any of their fields; all of the proposal's for None."""
@@ -89,12 +96,7 @@ def annotate_page(*, outline, membership, paths: list[str] | None = None, shared
     threads = page_threads(proposal, paths)
     suggestions = page_suggestions(proposal, paths)
     threads_by_pk = {thread.pk: thread for thread in threads}
-    review = Review(
-        can_comment=access.role_allows(membership.role, access.COMMENT),
-        can_decide=access.role_allows(membership.role, access.WRITE),
-        user_id=membership.user_id,
-        shared=shared,
-    )
+    review = Review.of(membership, shared=shared)
     by_path, lists = _blocks_by_path(outline)
     marks = defaultdict(lambda: ([], []))  # field path -> (threads, suggestions) with spans
 

@@ -20,16 +20,10 @@ from comments.models import Suggestion, Thread
 from comments.overview import about_entries
 from comments.page import Review, card_threads
 from comments.services import author_key
-from occupations import access, redraw
+from occupations import redraw
 from occupations.kinds import KINDS_BY_KEY
 from occupations.outline import proposal_headings
 from occupations.views.pages import document_saved
-
-
-def _review(membership) -> Review:
-    return Review(can_comment=access.role_allows(membership.role, access.COMMENT),
-                  can_decide=access.role_allows(membership.role, access.WRITE),
-                  user_id=membership.user_id)
 
 
 def totals(proposal) -> tuple[dict, list]:
@@ -78,7 +72,7 @@ def bar_parts(request, membership, *, review: Review | None = None) -> str:
     any change to the review may change above the document (registered for the page's
     live updates too)."""
     proposal = membership.proposal
-    review = review or _review(membership)
+    review = review or Review.of(membership)
     counts, review.suggestion_authors = totals(proposal)
     review.open_suggestions = counts["open_suggestions"]
     context = {"totals": counts, "review": review, "oob": True,
@@ -109,7 +103,7 @@ def answered(request, membership, anchor: str, *, card: dict | None = None, path
     if not request.htmx or problem:
         return document_saved(request, membership, anchor, message=message, problem=problem)
     proposal = membership.proposal
-    review = _review(membership)
+    review = Review.of(membership)
     base = reverse("proposal_detail", args=[proposal.pk])
     html, target, version = None, "", None
     if path:

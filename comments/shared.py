@@ -9,7 +9,6 @@ from comments.cards import CARDS_PLACE, card
 from comments.models import Suggestion
 from comments.overview import about_entries
 from comments.page import Review, card_threads
-from occupations import access
 
 
 def personalize(html: str, membership) -> str:
@@ -31,8 +30,7 @@ def personalize(html: str, membership) -> str:
     for item in suggestions.values():
         item.is_suggestion = True
         item.discussion = threads.get(item.thread_id)
-    review = Review(can_comment=access.role_allows(membership.role, access.COMMENT),
-                    can_decide=access.role_allows(membership.role, access.WRITE), user_id=membership.user_id)
+    review = Review.of(membership)
     base = reverse("proposal_detail", args=[proposal.pk])
 
     def cards(match) -> str:

@@ -33,15 +33,19 @@ def reader_tag(request, *parts, once: bool = True) -> str | None:
     return hashlib.sha256("|".join(everything).encode()).hexdigest()[:32]
 
 
-def proposal_tag(request, pk: int, *args, **kwargs) -> str | None:
-    """The tag of a proposal's page for this reader (one query, and one per registered part)."""
+def _membership_tag(request, pk: int, page: str, *, once: bool = True) -> str | None:
+    """One query for the reader's role and the proposal's counter; None for a non-member
+    (the view answers 404)."""
     if not request.user.is_authenticated:
         return None
     found = (Membership.objects.filter(proposal_id=pk, user=request.user)
              .values_list("role", "proposal__change_count").first())
-    if found is None:
-        return None  # not a member: the view answers 404
-    return reader_tag(request, "proposal", pk, *found)
+    return None if found is None else reader_tag(request, page, pk, *found, once=once)
+
+
+def proposal_tag(request, pk: int, *args, **kwargs) -> str | None:
+    """The tag of a proposal's page for this reader (one query, and one per registered part)."""
+    return _membership_tag(request, pk, "proposal")
 
 
 def memberships_tag(request, *args, **kwargs) -> str | None:
@@ -56,10 +60,4 @@ def memberships_tag(request, *args, **kwargs) -> str | None:
 def live_tag(request, pk: int, *args, **kwargs) -> str | None:
     """The tag of what an open page asks every few seconds (views.pages.proposal_live):
     the same as its page's, less what is said once (the page keeps it until reloaded)."""
-    if not request.user.is_authenticated:
-        return None
-    found = (Membership.objects.filter(proposal_id=pk, user=request.user)
-             .values_list("role", "proposal__change_count").first())
-    if found is None:
-        return None
-    return reader_tag(request, "live", pk, *found, once=False)
+    return _membership_tag(request, pk, "live", once=False)
