@@ -65,7 +65,12 @@ def _comments(thread: Thread, review, base: str) -> str:
             f'<span class="review-author">{esc(comment.author_label)}</span> {_when(comment.created_at)}{edited}'
             f'</div><div class="review-text">{_text(comment.text)}</div>{own}</li>'
         )
-    return f'<ol class="review-comments list-unstyled mb-1">{"".join(rows)}</ol>'
+    more = ""
+    if len(rows) > 1:
+        # A closed card shows its first comment and says how many more there are.
+        count = len(rows) - 1
+        more = f'<p class="review-more small text-body-secondary mb-1">{count} more repl{"y" if count == 1 else "ies"}</p>'
+    return f'<ol class="review-comments list-unstyled mb-1">{"".join(rows)}</ol>{more}'
 
 
 def _about_whole(path: str) -> str:
@@ -122,7 +127,8 @@ def thread_card(thread: Thread, review, base: str) -> str:
     css = f"review-card thread-card kind-{thread.kind} status-{thread.status}" + (
         " is-detached" if thread.is_detached else "")
     return (
-        f'<article id="thread-{thread.pk}" class="{css}" data-thread="{thread.pk}" tabindex="-1" '
+        f'<article id="thread-{thread.pk}" class="{css}" data-thread="{thread.pk}" data-about="{esc(thread.path)}" '
+        'tabindex="0" '
         f'aria-labelledby="thread-{thread.pk}-title"><header class="review-card-head">{head}</header>'
         f"{about}{_comments(thread, review, base)}{resolved}"
         f'<div class="review-card-actions" role="group" aria-label="Thread">{actions}</div>{reply}</article>'
@@ -181,7 +187,8 @@ def suggestion_card(suggestion: Suggestion, review, base: str) -> str:
     css = "review-card suggestion-card" + (" is-outdated" if suggestion.is_outdated else "")
     discussion = _comments(thread, review, base) if thread is not None else ""
     return (
-        f'<article id="suggestion-{suggestion.pk}" class="{css}" data-suggestion="{suggestion.pk}" tabindex="-1" '
+        f'<article id="suggestion-{suggestion.pk}" class="{css}" data-suggestion="{suggestion.pk}" '
+        f'data-about="{esc(suggestion.path)}" tabindex="0" '
         f'aria-labelledby="suggestion-{suggestion.pk}-title"><header class="review-card-head">'
         f'<span id="suggestion-{suggestion.pk}-title" class="badge review-kind kind-suggestion">'
         f"{_suggestion_label(suggestion)}</span>"

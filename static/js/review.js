@@ -98,13 +98,9 @@
     var marks = document.querySelectorAll("[data-" + kind + '="' + id + '"]:not(.review-card)');
     if (card) card.classList.add("review-active");
     marks.forEach(function (mark) { mark.classList.add("review-active"); });
-    if (from === "mark" && card) {
-      card.scrollIntoView({ block: "nearest", behavior: "smooth" });
-      card.focus({ preventScroll: true });
-    } else if (from === "card" && marks.length) {
-      var box = marks[0].getBoundingClientRect();
-      if (box.top < 60 || box.bottom > window.innerHeight) marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
-    }
+    // The card goes level with its words, the others out of its way, and both in view.
+    if (card && window.ReviewMargin) window.ReviewMargin.show(card);
+    if (from === "mark" && card) card.focus({ preventScroll: true });
   }
 
   document.addEventListener("click", function (event) {
@@ -122,6 +118,10 @@
     if (card) {
       if (card.dataset.thread) activate("thread", card.dataset.thread, "card");
       else activate("suggestion", card.dataset.suggestion, "card");
+    } else if (event.target.closest("#document") && document.querySelector(".review-active")) {
+      // A click elsewhere in the page closes the chosen card, as in a word processor.
+      document.querySelectorAll(".review-active").forEach(function (element) { element.classList.remove("review-active"); });
+      if (window.ReviewMargin) window.ReviewMargin.layout();
     }
   });
 

@@ -70,6 +70,7 @@ def test_it_comments_on_selected_words_replies_and_resolves(team, new_page):
 
     eli = open_proposal(new_page, "eli", proposal)
     eli_card = eli.locator(f"#thread-{thread.pk}")
+    eli_card.click()  # a closed card offers Reply once opened
     eli_card.get_by_role("link", name="Reply").click()
     eli_card.get_by_label("Reply").fill("Yes: keep it, it is what analysts do all day.")
     eli_card.get_by_role("button", name="Reply").click()
@@ -77,6 +78,11 @@ def test_it_comments_on_selected_words_replies_and_resolves(team, new_page):
 
     rita.reload()
     card = rita.locator(f"#thread-{thread.pk}")
+    # closed, the card says a reply follows; opened, it shows it
+    expect(card.get_by_text("1 more reply")).to_be_visible()
+    expect(card.get_by_text("Yes: keep it, it is what analysts do all day.")).to_be_hidden()
+    card.click()
+    expect(card.get_by_text("1 more reply")).to_be_hidden()
     expect(card.get_by_text("Yes: keep it, it is what analysts do all day.")).to_be_visible()
     expect(card.get_by_text("Eli Tester")).to_be_visible()
     card.get_by_role("button", name="Resolve").click()
@@ -164,8 +170,8 @@ def test_it_offers_a_comment_on_the_title_but_no_suggestion(team, new_page):
 
 def test_a_reply_redraws_its_card_and_totals_and_keeps_another_open_form(team, new_page):
     proposal, people, tasks = team
-    # long enough to be cut to its first lines until chosen: the mouse's press on Reply
-    # must not open the card and move Reply from under the pointer
+    # long enough to be cut to its first lines until chosen: a click opens it, and only
+    # then does it offer Reply
     thread = review.thread_start(proposal=proposal, by=people["eli"], path=f"task:{tasks[0].pk}",
                                  text="Keep it? " + "It overlaps the second task in several ways. " * 12)
     rita = open_proposal(new_page, "rita", proposal)
@@ -176,6 +182,8 @@ def test_a_reply_redraws_its_card_and_totals_and_keeps_another_open_form(team, n
     half.get_by_label("Comment").fill("Half a thought about design")
     rita.evaluate("document.getElementById('document').dataset.drawn = 'before the reply'")
     card = rita.locator(f"#thread-{thread.pk}")
+    expect(card.get_by_role("link", name="Reply")).to_be_hidden()
+    card.click()
     card.get_by_role("link", name="Reply").click()
     card.get_by_label("Reply").fill("Yes, keep it.")
     card.get_by_role("button", name="Reply").click()

@@ -80,8 +80,8 @@ def other_reviewer(member_of):
 
 # Placement -------------------------------------------------------------------------------
 
-def test_it_puts_a_thread_on_a_tasks_text_inside_its_entry_before_the_text(client, proposal, task, reviewer,
-                                                                                 owner):
+def test_it_puts_a_thread_on_a_tasks_text_inside_its_entry_after_the_text(client, proposal, task, reviewer,
+                                                                                owner):
     thread = on_span(proposal, reviewer, f"task:{task.pk}.text", task.text, "interpret")
     doc = parse(get_page(client, proposal, owner))
     entry = by_id(doc, f"task-{task.pk}")
@@ -92,7 +92,8 @@ def test_it_puts_a_thread_on_a_tasks_text_inside_its_entry_before_the_text(clien
     assert card.xpath('string(.//q[@class="review-quote"])') == "interpret"
     assert "Is this the right word?" in card.text_content()
     [field] = entry.xpath(f'.//span[@data-field="task:{task.pk}.text"]')
-    assert position(doc, card) < position(doc, field)
+    # under its words on a narrow screen (margin.js places it beside them on a wide one)
+    assert position(doc, card) > position(doc, field)
     [mark] = field.xpath(f'.//mark[@data-thread="{thread.pk}"]')
     assert mark.get("class") == "anchor"
     assert mark.text_content() == "interpret"
@@ -120,7 +121,7 @@ def test_it_puts_a_thread_on_a_group_title_beside_the_groups_heading(client, pro
     whole = review.thread_start(proposal=proposal, by=reviewer, path=f"group:{group.pk}", text="Right level?")
     doc = parse(get_page(client, proposal, owner))
     head = by_id(doc, f"group-{group.pk}")
-    margin = head.getprevious()
+    margin = head.getnext()
     assert "review-margin" in margin.get("class")
     assert [card.get("id") for card in margin.xpath("./article")] == [f"thread-{thread.pk}", f"thread-{whole.pk}"]
     assert "On the whole group" in by_id(doc, f"thread-{whole.pk}").text_content()
@@ -135,7 +136,7 @@ def test_it_puts_a_thread_on_a_proposal_section_beside_that_section(client, prop
     thread = on_span(proposal, reviewer, path, proposal.background, "health IT")
     doc = parse(get_page(client, proposal, owner))
     section = by_id(doc, f"proposal-{proposal.pk}-background")
-    margin = section.getprevious()
+    margin = section.getnext()
     assert "review-margin" in margin.get("class")
     assert [card.get("id") for card in margin.xpath("./article")] == [f"thread-{thread.pk}"]
     [mark] = section.xpath(f'.//div[@data-field="{path}"]//mark[@data-thread="{thread.pk}"]')
@@ -157,7 +158,7 @@ def test_it_offers_a_comment_on_a_whole_section_about_that_section_not_the_propo
     thread = review.thread_start(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}.background",
                                  text="Say which revision.")
     doc = parse(get_page(client, proposal, owner))
-    margin = by_id(doc, f"proposal-{proposal.pk}-background").getprevious()
+    margin = by_id(doc, f"proposal-{proposal.pk}-background").getnext()
     assert [card.get("id") for card in margin.xpath("./article")] == [f"thread-{thread.pk}"]
     assert "On the whole section" in margin.text_content()
 
@@ -169,7 +170,7 @@ def test_it_puts_a_thread_on_a_narrative_beside_the_narrative(client, proposal, 
     thread = on_span(proposal, reviewer, path, narrative.text, "They also teach")
     doc = parse(get_page(client, proposal, owner))
     block = by_id(doc, f"narrative-{narrative.pk}-text")
-    assert [card.get("id") for card in block.getprevious().xpath("./article")] == [f"thread-{thread.pk}"]
+    assert [card.get("id") for card in block.getnext().xpath("./article")] == [f"thread-{thread.pk}"]
     [mark] = block.xpath(f'.//mark[@data-thread="{thread.pk}"]')
     assert mark.text_content() == "They also teach"
     assert mark.xpath("ancestor::p")  # in its own paragraph, the second line
@@ -256,7 +257,7 @@ def test_it_shows_a_suggestion_in_the_text_and_on_its_card(client, proposal, tas
     assert deleted.getnext() is inserted
     card = by_id(doc, f"suggestion-{suggestion.pk}")
     assert card in by_id(doc, f"task-{task.pk}").iterdescendants()
-    assert position(doc, card) < position(doc, field)
+    assert position(doc, card) > position(doc, field)
     assert card.xpath('string(.//*[contains(@class, "review-kind")])') == "Suggested change"
     assert card.xpath('string(.//p[@class="review-change"]/del)') == "interpret"
     assert card.xpath('string(.//p[@class="review-change"]/ins)') == "review"
