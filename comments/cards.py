@@ -14,6 +14,7 @@ from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
 from comments.models import Suggestion, Thread
+from occupations.kinds import kind_for
 
 
 def esc(value) -> str:
@@ -196,6 +197,28 @@ def suggestion_card(suggestion: Suggestion, review, base: str) -> str:
         f"{_change(suggestion)}{outdated}{discussion}"
         f'<div class="review-card-actions" role="group" aria-label="Decide">{actions}</div>{talk}</article>'
     )
+
+
+def inserted_entry(suggestion: Suggestion, *, columns: tuple[str, ...] = (), tools: bool = False) -> str:
+    """A suggested new entry where it would go: at the end of its list (or, with columns,
+    its table), underlined and attributed as a suggested insertion is in the text."""
+    values = suggestion.entry_values
+    kind = kind_for(suggestion.entry_kind).label
+    mark = (f'<ins class="suggested-ins" data-suggestion="{suggestion.pk}" '
+            f'title="Suggested by {esc(suggestion.author_label)}">')
+    by = f'<span class="suggested-by">suggested by {esc(suggestion.author_label)}</span>'
+    hidden = f'<span class="visually-hidden">Suggested new {esc(kind)}: </span>'
+    if columns:
+        cells = "".join(f"<td>{mark}{esc(values.get(name) or '')}</ins></td>" if values.get(name) not in ("", None)
+                        else "<td>—</td>" for name in columns)
+        cells = cells.replace("<td>", f"<td>{hidden}", 1)
+        return (f'<tr id="suggested-{suggestion.pk}" class="suggested-entry">{cells}'
+                f'{f"<td>{by}</td>" if tools else ""}</tr>')
+    words = [str(value) for value in values.values() if value not in ("", None) and not isinstance(value, bool)]
+    text = esc(words[0]) if words else ""
+    if len(words) > 1:
+        text = f"<strong>{text}</strong>" + "".join(f" — {esc(word)}" for word in words[1:])
+    return f'<li id="suggested-{suggestion.pk}" class="suggested-entry">{hidden}{mark}{text}</ins> {by}</li>'
 
 
 CARDS_PLACE = re.compile(r"<!--cards ([ts0-9 ]+)-->")

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from comments.cards import inserted_entry
 from comments.marks import render_marked
 from comments.models import Comment, Suggestion, Thread
 from comments.overview import excerpt, section_counts
@@ -116,6 +117,9 @@ def annotate_page(*, outline, membership, paths: list[str] | None = None, shared
             block = lists.get((suggestion.entry_kind, group_id)) or _item_heading(outline, suggestion.entry_kind)
             if block is not None:
                 block.notes.append(suggestion)
+                columns = kind_for(suggestion.entry_kind).columns if block.kind == "table" else ()
+                block.inserted.append(mark_safe(inserted_entry(suggestion, columns=columns,
+                                                               tools=review.can_comment)))
             else:
                 review.detached.append(suggestion)
             continue

@@ -41,6 +41,7 @@ class Block:
     cell_paths: list[str] = field(default_factory=list)  # each cell's field path, if it shows text as written
     notes: list = field(default_factory=list)  # filled by the page, not the outline
     css_class: str = ""  # set by the page's annotations (a suggested removal, say)
+    inserted: list = field(default_factory=list)  # rows an annotation adds at a list's end, as safe HTML
     item: ItemDefinition | None = None  # an information item's heading, and its scopes'
     choice: str = ""  # a list sub-headed by a choice: that choice's value
     narrative: object = None  # an item's (or a scope's) heading: its narrative, if any

@@ -196,3 +196,32 @@ def test_a_reply_redraws_its_card_and_totals_and_keeps_another_open_form(team, n
     rita.locator(".review-card", has_text="Half a thought about design").wait_for()
     expect(rita.locator("#review-totals")).to_contain_text("2 open threads")
     assert rita.locator("#document[data-drawn='before the reply']").count() == 1
+
+def test_a_suggested_task_shows_in_its_list_beside_its_card_until_accepted(team, new_page):
+    proposal, people, tasks = team
+    rita = open_proposal(new_page, "rita", proposal)
+    rita.set_viewport_size({"width": 1366, "height": 900})
+    rita.get_by_role("link", name="+ Suggest a task").click()
+    form = rita.get_by_role("form", name="Suggest a new task")
+    form.get_by_label("Text").fill("Audit who reads patient records.")
+    form.get_by_role("button", name="Suggest").click()
+    placeholder = rita.locator("li.suggested-entry")
+    placeholder.wait_for()
+    suggestion = Suggestion.objects.get(proposal=proposal)
+    # in the list, after the tasks, underlined and attributed like a suggested insertion
+    assert rita.locator(f"#task-{tasks[-1].pk} + li.suggested-entry").count() == 1
+    inserted = placeholder.locator(f'ins[data-suggestion="{suggestion.pk}"]')
+    assert inserted.inner_text() == "Audit who reads patient records."
+    assert inserted.evaluate("(e) => getComputedStyle(e).textDecorationLine") == "underline"
+    expect(placeholder).to_contain_text("suggested by Rita Tester")
+    card = rita.locator(f"#suggestion-{suggestion.pk}")
+    rita.wait_for_timeout(200)
+    assert abs(card.bounding_box()["y"] - inserted.bounding_box()["y"]) <= 40
+    # its words and its card show each other
+    inserted.click()
+    expect(card).to_have_class(re.compile("review-active"))
+
+    eli = open_proposal(new_page, "eli", proposal)
+    eli.locator(f"#suggestion-{suggestion.pk}").get_by_role("button", name="Accept").click()
+    eli.wait_for_function("() => document.querySelector('li.suggested-entry') === null")
+    expect(eli.locator("ul.doc-list li.editable").last).to_contain_text("Audit who reads patient records.")

@@ -351,8 +351,53 @@ def test_it_shows_a_removal_and_a_new_entry_suggestion_on_their_places(client, p
     assert addition_card not in entry.iterdescendants()
     assert "Suggested new entry" in addition_card.text_content()
     assert addition_card.xpath('string(.//p[@class="review-change"]/ins)') == "Train staff on new systems."
-    # Beside the list of tasks it would join.
+    # In the list of tasks it would join, at its end, underlined and attributed as a
+    # suggested insertion; its card beside that list.
+    [tasks] = doc.xpath(f'//ul[li[@id="task-{task.pk}"]]')
+    placeholder = tasks.xpath("./li")[-1]
+    assert placeholder.get("id") == f"suggested-{addition.pk}"
+    [inserted] = placeholder.xpath(f'.//ins[@data-suggestion="{addition.pk}"]')
+    assert inserted.get("class") == "suggested-ins" and inserted.text_content() == "Train staff on new systems."
+    assert "suggested by Reviewer Tester" in placeholder.text_content()
     assert addition_card.getparent().getprevious().tag == "ul"
+
+
+def test_it_shows_a_suggested_row_in_its_table_in_its_columns_and_escaped(client, proposal, reviewer, owner):
+    figure = services.entry_create(entry_kind=kind_for("workforce_figure"), proposal=proposal,
+                                   description="Health IT workers", number=120000, year=2024, source="BLS", by=owner)
+    addition = review.suggestion_add_entry(
+        proposal=proposal, by=reviewer, entry_kind="workforce_figure",
+        values={"description": "Informatics nurses <b>only</b>", "number": 8000, "source": "ANA"})
+    doc = parse(get_page(client, proposal, owner))
+    [body] = doc.xpath(f'//tbody[tr[@id="workforce_figure-{figure.pk}"]]')
+    row = body.xpath("./tr")[-1]
+    assert row.get("id") == f"suggested-{addition.pk}"
+    cells = [cell.text_content() for cell in row.xpath("./td")]
+    assert cells[:4] == ["Suggested new workforce figure: Informatics nurses <b>only</b>", "8000", "—", "ANA"]
+    assert not row.xpath(".//b")  # what people wrote is text, never markup
+    assert "suggested by Reviewer Tester" in cells[4]
+
+
+def test_it_shows_a_suggested_entry_under_its_heading_when_its_list_is_empty(client, proposal, reviewer, owner):
+    addition = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="licensing",
+                                           values={"text": "State licence for nurse informaticists."})
+    doc = parse(get_page(client, proposal, owner))
+    placeholder = by_id(doc, f"suggested-{addition.pk}")
+    assert placeholder.tag == "li"
+    assert placeholder.xpath("string(.//ins)") == "State licence for nurse informaticists."
+    heading = placeholder.getparent().getprevious()
+    while "review-margin" in (heading.get("class") or ""):
+        heading = heading.getprevious()
+    assert "Licensing" in heading.text_content()
+
+
+def test_a_decided_suggestion_leaves_no_placeholder(client, proposal, task, reviewer, owner):
+    addition = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
+                                           values={"text": "Train staff on new systems."})
+    review.suggestion_reject(suggestion=addition, by=owner)
+    doc = parse(get_page(client, proposal, owner))
+    assert not doc.xpath(f'//*[@id="suggested-{addition.pk}"]')
+    assert not doc.xpath('//*[contains(@class, "suggested-entry")]')
 
 
 # Counts ----------------------------------------------------------------------------------
