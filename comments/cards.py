@@ -70,7 +70,7 @@ def _comments(thread: Thread, review, base: str) -> str:
     if len(rows) > 1:
         # A closed card shows its first comment and says how many more there are.
         count = len(rows) - 1
-        more = f'<p class="review-more small text-body-secondary mb-1">{count} more repl{"y" if count == 1 else "ies"}</p>'
+        more = f'<p class="review-more small text-body-secondary mb-1" aria-hidden="true">{count} more repl{"y" if count == 1 else "ies"}</p>'
     return f'<ol class="review-comments list-unstyled mb-1">{"".join(rows)}</ol>{more}'
 
 

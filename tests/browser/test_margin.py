@@ -133,3 +133,19 @@ def test_the_cards_move_when_one_opens_and_when_the_window_narrows(new_page):
     assert_no_overlap(page.evaluate(MEASURE))
     again = next(item for item in page.evaluate(MEASURE) if item["id"] == pushed["id"])
     assert again["top"] == pytest.approx(pushed["top"], abs=NEAR)
+
+
+def test_tab_goes_from_a_cards_first_link_to_its_reply_and_opens_it(new_page):
+    page = open_demo(new_page)
+    card = page.locator(".review-card", has=page.locator("a.review-reply-open")).filter(
+        has=page.locator(".review-quote a")).first
+    card_id = card.get_attribute("id")
+    card.locator(".review-quote a").focus()
+    page.keyboard.press("Tab")
+    # not lost to the page: on the card's Reply, the card open and level with its words
+    focused = page.evaluate("[document.activeElement.closest('.review-card')?.id, document.activeElement.textContent]")
+    assert focused == [card_id, "Reply"]
+    page.wait_for_timeout(100)
+    placed = next(item for item in page.evaluate(MEASURE) if item["id"] == card_id)
+    assert abs(placed["top"] - placed["words"]) <= NEAR
+    assert page.locator(f"#{card_id} .review-reply-open").bounding_box()["height"] > 1
