@@ -43,9 +43,11 @@ def annotate(outline, membership, *, paths: list[str] | None = None, shared: boo
     grow with the proposal. shared: the page is drawn once for everyone in the reader's
     role; an annotator leaves places for what is the reader's own, and fills them in its
     personalizer (register_personalizer)."""
-    context: dict = {}
+    context: dict = {"proposal_tools": []}
     for annotator in _annotators:
-        context.update(annotator(outline=outline, membership=membership, paths=paths, shared=shared) or {})
+        names = dict(annotator(outline=outline, membership=membership, paths=paths, shared=shared) or {})
+        context["proposal_tools"] += names.pop("proposal_tools", [])  # each app adds its own
+        context.update(names)
     return context
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "occupations",
     "comments",
     "documents",
+    "consensus",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ConsensusConfig(AppConfig):
+    """Whether the group agrees: rating rounds on the proposal's entries, and their results."""
+
+    name = "consensus"
+    verbose_name = "Consensus"
+
+    def ready(self):
+        from consensus.views import annotate_page
+        from occupations import annotations
+
+        annotations.register(annotate_page)

@@ -1,0 +1,38 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from consensus.selectors import scope_choices
+from occupations.models import OccupationGroup
+
+
+class RoundOpenForm(forms.Form):
+    scope = forms.ChoiceField(label="What the panel rates")
+    anonymous = forms.BooleanField(
+        label="Anonymous", required=False, initial=True,
+        help_text="Results show no rater's name. Untick to show who said what once the round closes.")
+    closes_at = forms.DateTimeField(
+        label="Closes (optional)", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="The round closes itself then; you can close it sooner.")
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        self.fields["scope"].choices = scope_choices(proposal)
+
+    def clean_scope(self) -> dict:
+        item, kind, group_id = (self.cleaned_data["scope"].split("/") + ["", ""])[:3]
+        group = None
+        if group_id:
+            group = OccupationGroup.objects.filter(proposal=self.proposal, pk=int(group_id)).first()
+            if group is None:
+                raise ValidationError("That group is no longer in the proposal.", code="scope_group")
+        return {"item": item, "entry_kind": kind, "group": group}
+
+    def clean_closes_at(self):
+        closes_at = self.cleaned_data.get("closes_at")
+        if closes_at is not None and closes_at <= timezone.now():
+            raise ValidationError("The closing date has passed: choose a later one, or none.",
+                                  code="closes_in_past")
+        return closes_at

@@ -1,0 +1,58 @@
+"""Rating rounds: a coordinator opens one on some of the proposal's entries, the members
+who may review rate each entry, and when it closes everyone sees the results.
+
+A round's scope is an information item (or all of them), optionally one kind of entry in
+it, for the whole proposal or for one group of the classification."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from occupations.models import InformationItem, OccupationGroup, Proposal
+
+
+class Round(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveIntegerField(help_text="1, 2, … within its proposal.")
+    item = models.CharField(max_length=40, blank=True, choices=InformationItem.choices,
+                            help_text="Blank: every information item.")
+    entry_kind = models.CharField(max_length=40, blank=True, help_text="Blank: every kind of entry of the item.")
+    group = models.ForeignKey(
+        OccupationGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="rounds",
+        help_text="Blank: the whole proposal.",
+    )
+    group_title = models.CharField(max_length=300, blank=True,
+                                   help_text="The group's title when opened: kept if the group is deleted.")
+    scope_label = models.CharField(max_length=400, help_text="What is rated, in words, as it was opened.")
+    anonymous = models.BooleanField(default=True, help_text="Results show no rater's name.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="The round closes itself then.")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        verbose_name = "rating round"
+        verbose_name_plural = "rating rounds"
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="round_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=["open", "closed"]), name="round_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"Round {self.number}: {self.scope_label}"
+
+    @property
+    def is_open(self) -> bool:
+        """Open, and not past its closing date (it closes itself then, whether or not
+        anyone has closed it since)."""
+        return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > timezone.now())

@@ -1,0 +1,57 @@
+"""Reading rounds and what they rate."""
+
+from consensus.models import Round
+from occupations.kinds import ITEMS, KINDS_BY_KEY
+from occupations.models import OccupationGroup
+
+
+def rounds_of(proposal) -> list[Round]:
+    return list(Round.objects.filter(proposal=proposal).select_related("group", "opened_by", "closed_by")
+                .order_by("-number"))
+
+
+def round_of(proposal, number: int) -> Round | None:
+    return Round.objects.filter(proposal=proposal, number=number).select_related("group").first()
+
+
+def scope_kinds(item: str, entry_kind: str) -> list:
+    """The kinds of entry a scope covers, in the document's order."""
+    if entry_kind:
+        return [KINDS_BY_KEY[entry_kind]]
+    return [kind for definition in ITEMS if not item or definition.item == item for kind in definition.kinds]
+
+
+def entries_in_scope(round_: Round) -> list[tuple]:
+    """(kind, entry) for each entry the round rates, in the document's order: by kind, then
+    by group, then by place."""
+    if round_.group_id is None and round_.group_title:
+        return []  # its group was deleted, and its entries with it
+    found = []
+    for kind in scope_kinds(round_.item, round_.entry_kind):
+        entries = kind.model.objects.filter(proposal_id=round_.proposal_id)
+        if round_.group_id is not None:
+            entries = entries.filter(group_id=round_.group_id)
+        found += [(kind, entry) for entry in entries.order_by("group__position", "group_id", "position", "id")]
+    return found
+
+
+def scope_choices(proposal) -> list[tuple[str, str]]:
+    """What a round may rate, as (value, label): everything; an item; one kind of entry;
+    either for one group that has such entries. Value: item/kind/group."""
+    groups = {group.pk: group for group in OccupationGroup.objects.filter(proposal=proposal)}
+    used: dict[str, set] = {}
+    for definition in ITEMS:
+        for kind in definition.kinds:
+            used[kind.key] = set(kind.model.objects.filter(proposal=proposal).values_list("group_id", flat=True))
+    choices = [("//", "Every entry of the proposal")]
+    for definition in ITEMS:
+        kinds = [kind for kind in definition.kinds if used[kind.key]]
+        if not kinds:
+            continue
+        choices.append((f"{definition.item}//", f"{definition.title}: all entries"))
+        for kind in kinds:
+            choices.append((f"{definition.item}/{kind.key}/", f"{definition.title}: all {kind.label_plural}"))
+            for group_id in sorted((pk for pk in used[kind.key] if pk in groups), key=lambda pk: groups[pk].position):
+                choices.append((f"{definition.item}/{kind.key}/{group_id}",
+                                f"{definition.title}: {kind.label_plural} of {groups[group_id].title}"))
+    return choices

@@ -1,0 +1,70 @@
+"""Writing rounds. Only coordinators open and close them; every write moves the
+proposal's change counter, so open pages and their cached copies follow."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from consensus.models import Round
+from consensus.selectors import scope_kinds
+from occupations import access, services
+from occupations.kinds import KINDS_BY_KEY
+from occupations.models import InformationItem, Membership, Proposal
+
+
+def _require(proposal: Proposal, user, action: str) -> str:
+    role = Membership.objects.filter(proposal=proposal, user=user).values_list("role", flat=True).first()
+    if not access.role_allows(role, action):
+        raise PermissionDenied("Your role on this proposal does not allow this.")
+    return role
+
+
+def scope_label(item: str, entry_kind: str, group) -> str:
+    if entry_kind:
+        what = KINDS_BY_KEY[entry_kind].label_plural.capitalize()
+    elif item:
+        what = InformationItem(item).label
+    else:
+        what = "Every entry"
+    return f"{what} of {group.title}" if group is not None else f"{what}, whole proposal"
+
+
+@transaction.atomic
+def round_open(*, proposal: Proposal, by, item: str = "", entry_kind: str = "", group=None,
+               anonymous: bool = True, closes_at=None) -> Round:
+    """A new round on the entries in scope, numbered next in its proposal."""
+    _require(proposal, by, access.MANAGE)
+    if item and item not in InformationItem.values:
+        raise ValidationError("No such information item.", code="scope_item")
+    if entry_kind and (entry_kind not in KINDS_BY_KEY or (item and KINDS_BY_KEY[entry_kind].item != item)):
+        raise ValidationError("That kind of entry is not part of that item.", code="scope_kind")
+    if group is not None and group.proposal_id != proposal.pk:
+        raise ValidationError("That group belongs to another proposal.", code="scope_group")
+    if closes_at is not None and closes_at <= timezone.now():
+        raise ValidationError("The closing date has passed: choose a later one, or none.", code="closes_in_past")
+    if not scope_kinds(item, entry_kind):
+        raise ValidationError("Nothing to rate there.", code="scope_empty")
+    # The proposal's row, locked: two coordinators opening rounds at once get 1 and 2.
+    Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    last = Round.objects.filter(proposal=proposal).order_by("-number").values_list("number", flat=True).first()
+    round_ = Round.objects.create(
+        proposal=proposal, number=(last or 0) + 1, item=item or (KINDS_BY_KEY[entry_kind].item if entry_kind else ""),
+        entry_kind=entry_kind, group=group, group_title=group.title if group is not None else "",
+        scope_label=scope_label(item, entry_kind, group), anonymous=anonymous, closes_at=closes_at, opened_by=by,
+    )
+    services.touch_proposal(proposal.pk)
+    return round_
+
+
+@transaction.atomic
+def round_close(*, round_: Round, by) -> Round:
+    _require(round_.proposal, by, access.MANAGE)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status == Round.Status.CLOSED:
+        return round_
+    round_.status = Round.Status.CLOSED
+    round_.closed_by = by
+    round_.closed_at = min(timezone.now(), round_.closes_at) if round_.closes_at else timezone.now()
+    round_.save(update_fields=["status", "closed_by", "closed_at"])
+    services.touch_proposal(round_.proposal_id)
+    return round_

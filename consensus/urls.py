@@ -1,0 +1,8 @@
+from django.urls import path
+
+from consensus import views
+
+urlpatterns = [
+    path("proposals/<int:pk>/rounds/", views.round_list, name="round_list"),
+    path("proposals/<int:pk>/rounds/<int:number>/close/", views.round_close, name="round_close"),
+]
