@@ -8,7 +8,9 @@ class ConsensusConfig(AppConfig):
     verbose_name = "Consensus"
 
     def ready(self):
+        from consensus.rating import personalize
         from consensus.views import annotate_page
         from occupations import annotations
 
         annotations.register(annotate_page)
+        annotations.register_personalizer(personalize)

@@ -36,3 +36,14 @@ class RoundOpenForm(forms.Form):
             raise ValidationError("The closing date has passed: choose a later one, or none.",
                                   code="closes_in_past")
         return closes_at
+
+
+class RatingForm(forms.Form):
+    path = forms.CharField(widget=forms.HiddenInput)
+    relevant = forms.ChoiceField(label="Relevant to the occupation?", widget=forms.RadioSelect,
+                                 choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+                                 error_messages={"required": "Say whether it is relevant: yes, no or not sure."})
+    importance = forms.TypedChoiceField(
+        label="Importance", required=False, coerce=int, empty_value=None, widget=forms.RadioSelect,
+        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")])
+    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))

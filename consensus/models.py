@@ -56,3 +56,41 @@ class Round(models.Model):
         """Open, and not past its closing date (it closes itself then, whether or not
         anyone has closed it since)."""
         return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > timezone.now())
+
+
+class Rating(models.Model):
+    """One member's rating of one entry in one round. The entry is named by its path, so a
+    deleted entry keeps its ratings."""
+
+    class Relevance(models.TextChoices):
+        YES = "yes", "Relevant"
+        NO = "no", "Not relevant"
+        UNSURE = "unsure", "Not sure"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
+    path = models.CharField(max_length=100, help_text="The entry rated: task:42.")
+    relevant = models.CharField(max_length=10, choices=Relevance.choices)
+    importance = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1–5, where relevant.")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "path", "created_at", "id"]
+        verbose_name = "rating"
+        verbose_name_plural = "ratings"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rater", "path"], name="rating_once_per_rater"),
+            models.CheckConstraint(condition=Q(relevant__in=["yes", "no", "unsure"]), name="rating_relevant_valid"),
+            models.CheckConstraint(
+                condition=(Q(relevant="yes") & Q(importance__gte=1) & Q(importance__lte=5))
+                | (~Q(relevant="yes") & Q(importance__isnull=True)),
+                name="rating_importance_where_relevant",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "path"], name="rating_round_path")]
+
+    def __str__(self):
+        return f"{self.path} in round {self.round_id}: {self.get_relevant_display()}" + (
+            f", {self.importance}" if self.importance else "")

@@ -1,6 +1,8 @@
 """Reading rounds and what they rate."""
 
-from consensus.models import Round
+from django.db.models import Count
+
+from consensus.models import Rating, Round
 from occupations.kinds import ITEMS, KINDS_BY_KEY
 from occupations.models import OccupationGroup
 
@@ -55,3 +57,40 @@ def scope_choices(proposal) -> list[tuple[str, str]]:
                 choices.append((f"{definition.item}/{kind.key}/{group_id}",
                                 f"{definition.title}: {kind.label_plural} of {groups[group_id].title}"))
     return choices
+
+
+def open_rounds(proposal_id: int) -> list[Round]:
+    return [round_ for round_ in Round.objects.filter(proposal_id=proposal_id, status=Round.Status.OPEN)
+            .order_by("number") if round_.is_open]
+
+
+def in_round(round_: Round, kind_key: str, group_id) -> bool:
+    """Whether an entry of this kind and group is rated in the round (no query)."""
+    if round_.group_id is None and round_.group_title:
+        return False
+    if kind_key not in {kind.key for kind in scope_kinds(round_.item, round_.entry_kind)}:
+        return False
+    return round_.group_id is None or round_.group_id == group_id
+
+
+def rater_counts(rounds: list[Round]) -> dict[tuple[int, str], int]:
+    """How many have rated each entry: {(round id, path): count}, one query."""
+    counts = (Rating.objects.filter(round__in=rounds).values("round_id", "path")
+              .annotate(raters=Count("rater_id", distinct=True)))
+    return {(row["round_id"], row["path"]): row["raters"] for row in counts}
+
+
+def ratings_by(rounds: list[Round], user) -> dict[tuple[int, str], Rating]:
+    return {(rating.round_id, rating.path): rating
+            for rating in Rating.objects.filter(round__in=rounds, rater=user)}
+
+
+def progress(round_: Round, user) -> tuple[int, int]:
+    """(rated, to rate) by this member: "you have rated 23 of 41"."""
+    paths = {f"{kind.key}:{entry.pk}" for kind, entry in entries_in_scope(round_)}
+    rated = set(Rating.objects.filter(round=round_, rater=user).values_list("path", flat=True))
+    return len(paths & rated), len(paths)
+
+
+def raters_of(round_: Round) -> int:
+    return Rating.objects.filter(round=round_).values("rater_id").distinct().count()

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from consensus.models import Round
+from consensus.models import Rating, Round
 from consensus.selectors import scope_kinds
 from occupations import access, services
 from occupations.kinds import KINDS_BY_KEY
@@ -68,3 +68,55 @@ def round_close(*, round_: Round, by) -> Round:
     round_.save(update_fields=["status", "closed_by", "closed_at"])
     services.touch_proposal(round_.proposal_id)
     return round_
+
+
+IMPORTANCE = {1: "Not important", 2: "Somewhat important", 3: "Important", 4: "Very important",
+              5: "Extremely important"}
+REASON_LIMIT = 2000
+
+
+def _entry_in_scope(round_: Round, path: str) -> bool:
+    key, _, pk = path.partition(":")
+    kind = KINDS_BY_KEY.get(key)
+    if kind is None or not pk.isdigit() or kind not in scope_kinds(round_.item, round_.entry_kind):
+        return False
+    entries = kind.model.objects.filter(proposal_id=round_.proposal_id, pk=int(pk))
+    if round_.group_id is not None:
+        entries = entries.filter(group_id=round_.group_id)
+    elif round_.group_title:
+        return False  # its group is gone
+    return entries.exists()
+
+
+@transaction.atomic
+def rating_set(*, round_: Round, by, path: str, relevant: str, importance: int | None = None,
+               reason: str = "") -> Rating:
+    """The rater's rating of one entry, made or changed, while the round is open."""
+    _require(round_.proposal, by, access.COMMENT)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open:
+        raise ValidationError(f"Round {round_.number} has closed: your rating was not saved.", code="round_closed")
+    if not _entry_in_scope(round_, path):
+        raise ValidationError("That entry is not rated in this round.", code="not_in_round")
+    if relevant not in Rating.Relevance.values:
+        raise ValidationError("Say whether it is relevant: yes, no or not sure.", code="relevant_choice")
+    reason = (reason or "").strip()
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(f"Keep the reason under {REASON_LIMIT} characters (it has {len(reason)}).",
+                              code="reason_long")
+    if relevant == Rating.Relevance.YES:
+        if importance not in IMPORTANCE:
+            raise ValidationError("Say how important it is, from 1 to 5.", code="importance_required")
+    else:
+        importance = None
+    if relevant == Rating.Relevance.NO and not reason:
+        raise ValidationError("Say why it is not relevant: the panel reads the reasons.", code="reason_required")
+    rating, made = Rating.objects.get_or_create(
+        round=round_, rater=by, path=path,
+        defaults={"relevant": relevant, "importance": importance, "reason": reason})
+    if not made:
+        rating.relevant, rating.importance, rating.reason = relevant, importance, reason
+        rating.updated_at = timezone.now()
+        rating.save(update_fields=["relevant", "importance", "reason", "updated_at"])
+    services.touch_proposal(round_.proposal_id, (path,))
+    return rating

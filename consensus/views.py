@@ -3,19 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from consensus import selectors, services
-from consensus.forms import RoundOpenForm
+from consensus import rating, selectors, services
+from consensus.forms import RatingForm, RoundOpenForm
+from consensus.models import Rating
 from occupations import access
 
 
 def annotate_page(*, outline, membership, paths=None, shared=False) -> dict:
-    """The proposal page's link to its rounds."""
-    return {"proposal_tools": [("Rating rounds", reverse("round_list", args=[outline.proposal.pk]))]}
+    """The proposal page's link to its rounds, and each entry's rating in an open round."""
+    context = {"proposal_tools": [("Rating rounds", reverse("round_list", args=[outline.proposal.pk]))]}
+    rounds = selectors.open_rounds(outline.proposal.pk)
+    if rounds:
+        context["entry_extras"] = rating.extras_for(membership, rounds, shared=shared)
+    return context
 
 
 @login_required
@@ -34,10 +39,15 @@ def round_list(request, pk: int):
         else:
             messages.success(request, f"Round {round_.number} is open: {round_.scope_label}.")
             return redirect("round_list", pk=pk)
+    rounds = selectors.rounds_of(proposal)
+    can_rate = access.role_allows(membership.role, access.COMMENT)
+    for round_ in rounds:
+        round_.raters = selectors.raters_of(round_)
+        round_.progress = selectors.progress(round_, request.user) if can_rate and round_.is_open else None
     return render(request, "consensus/round_list.html", {
         "proposal": proposal,
         "membership": membership,
-        "rounds": selectors.rounds_of(proposal),
+        "rounds": rounds,
         "can_manage": can_manage,
         "form": form,
     }, status=400 if form is not None and form.is_bound and form.errors else 200)
@@ -53,3 +63,49 @@ def round_close(request, pk: int, number: int):
     services.round_close(round_=round_, by=request.user)
     messages.success(request, f"Round {round_.number} is closed.")
     return redirect("round_list", pk=pk)
+
+
+# Which field a refusal is about, by its code; the rest are said above the form.
+FIELD_OF = {"relevant_choice": "relevant", "importance_required": "importance", "reason_required": "reason",
+            "reason_long": "reason"}
+
+
+@login_required
+def rating_form(request, pk: int, number: int):
+    """Rate one entry (or change one's rating): the form under the entry on the page (by
+    htmx), or a page of its own. A refusal keeps every choice made on the screen."""
+    membership = access.membership_for(request.user, pk, access.COMMENT)
+    round_ = selectors.round_of(membership.proposal, number)
+    if round_ is None:
+        raise Http404("No such round.")
+    path = (request.POST.get("path") if request.method == "POST" else request.GET.get("path")) or ""
+    mine = Rating.objects.filter(round=round_, rater=request.user, path=path).first()
+    if request.method == "GET" and request.GET.get("cancel"):
+        return HttpResponse(_control(round_, path, mine))
+    initial = {"path": path}
+    if mine is not None:
+        initial.update(relevant=mine.relevant, importance=mine.importance, reason=mine.reason)
+    form = RatingForm(request.POST or None, initial=initial, auto_id=f"{rating.box_id(round_.number, path)}-%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.rating_set(round_=round_, by=request.user, path=data["path"], relevant=data["relevant"],
+                                        importance=data["importance"], reason=data["reason"])
+        except ValidationError as error:
+            form.add_error(FIELD_OF.get(error.code), error)
+        else:
+            if request.htmx:
+                return HttpResponse(_control(round_, saved.path, saved))
+            messages.success(request, f"Your rating is saved: {rating.describe(saved)}.")
+            return redirect(reverse("proposal_detail", args=[pk]) + f"#{path.replace(':', '-')}")
+    context = {"proposal": membership.proposal, "round": round_, "form": form, "path": path,
+               "box_id": rating.box_id(round_.number, path),
+               "action": reverse("rating_form", args=[pk, number]), "rated": mine is not None}
+    if request.htmx:
+        return render(request, "consensus/_rating_form.html", context)
+    return render(request, "consensus/rating_page.html", context, status=400 if form.errors else 200)
+
+
+def _control(round_, path: str, mine) -> str:
+    return rating.control(round_, path, raters=selectors.rater_counts([round_]).get((round_.pk, path), 0),
+                          rating=mine, can_rate=True)

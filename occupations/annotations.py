@@ -7,6 +7,7 @@ These names the page's templates understand:
 
 - render_field(path, text, paragraphs) -> safe HTML of one field's text (with its marks);
 - block_tools(block) -> safe HTML of extra tools for a block (comment, suggest);
+- entry_extras(entry) -> safe HTML shown under an entry (its rating in an open round);
 - notes_template: the template that shows a block's notes;
 - review_bar_template: shown at the top of the document;
 - proposal_tools: (label, url) links for the proposal's tool bar (Export to Word).

@@ -65,6 +65,13 @@ def field_text(context, path: str, text, paragraphs: bool = False) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def entry_extras(context, entry) -> str:
+    """What an app shows under one entry (a rating round's control), if any."""
+    extras = context.get("entry_extras")
+    return extras(entry) if extras else ""
+
+
+@register.simple_tag(takes_context=True)
 def block_tools(context, block) -> str:
     tools = context.get("block_tools")
     return tools(block) if tools else ""

@@ -68,8 +68,8 @@ def test_it_renders_a_large_proposal_in_a_fixed_number_of_queries(
     client.force_login(owner)
     # session and user, membership, outline (groups, narratives, 13 kinds), notes, members,
     # the page's tag (for a conditional answer next time), the shared cache (read, count,
-    # write)
-    with django_assert_max_num_queries(29):
+    # write), the open rating rounds
+    with django_assert_max_num_queries(30):
         response = client.get(url(proposal))
     assert response.status_code == 200
     assert response.content.count(b"<li id=") + response.content.count(b'<tr id="workforce_figure') + \

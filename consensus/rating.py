@@ -1,0 +1,89 @@
+"""An entry's rating control in an open round, shown under the entry on the proposal
+page: how many have rated it, and, for who may rate, their own rating and a button to
+rate or change it. Formatted here, not by a template: a round on a whole proposal puts
+one under each of a thousand entries.
+
+The proposal's page is drawn once for everyone in a role (occupations.views.pages): there
+each control is left as a place, filled in for each reader by personalize()."""
+
+import re
+from html import escape
+
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from consensus import selectors
+from consensus.models import Rating
+from occupations import access
+
+PLACE = re.compile(r"<!--rating (\d+) ([a-z_]+:\d+)-->")
+
+
+def box_id(number: int, path: str) -> str:
+    return f"rating-{number}-{path.replace(':', '-')}"
+
+
+def describe(rating: Rating | None) -> str:
+    if rating is None:
+        return "not rated yet"
+    if rating.relevant == Rating.Relevance.YES:
+        return f"relevant, importance {rating.importance}"
+    return rating.get_relevant_display().lower()
+
+
+def control(round_, path: str, *, raters: int, rating: Rating | None, can_rate: bool) -> str:
+    """The control for one entry in one round."""
+    count = f"{raters} {'has' if raters == 1 else 'have'} rated"
+    parts = [f'<span class="rating-round">Round {round_.number}</span>']
+    if can_rate:
+        url = reverse("rating_form", args=[round_.proposal_id, round_.number]) + f"?path={escape(path)}"
+        state = "rated" if rating is not None else "unrated"
+        parts.append(f'<span class="rating-mine rating-{state}">You: {escape(describe(rating))}</span>')
+        parts.append(f'<span class="rating-count">{count}</span>')
+        parts.append(f'<a class="btn btn-sm btn-outline-primary rating-open" href="{url}" hx-get="{url}" '
+                     f'hx-target="closest .rating-box" hx-swap="outerHTML">{"Change" if rating else "Rate"}'
+                     '<span class="visually-hidden"> this entry</span></a>')
+    else:
+        parts.append(f'<span class="rating-count">{count}</span>')
+    return (f'<div id="{box_id(round_.number, path)}" class="rating-box" role="group" '
+            f'aria-label="Round {round_.number} rating">{" · ".join(parts[:-1])} {parts[-1]}</div>')
+
+
+def extras_for(membership, rounds, *, shared: bool):
+    """entry_extras for the proposal page: each entry's controls in the open rounds that
+    rate it; in a shared drawing, places for them."""
+    if shared:
+        def places(entry) -> str:
+            return mark_safe("".join(f"<!--rating {round_.number} {entry.path}-->" for round_ in rounds
+                                     if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))
+        return places
+    counts = selectors.rater_counts(rounds)
+    mine = selectors.ratings_by(rounds, membership.user)
+    can_rate = access.role_allows(membership.role, access.COMMENT)
+
+    def controls(entry) -> str:
+        return mark_safe("".join(
+            control(round_, entry.path, raters=counts.get((round_.pk, entry.path), 0),
+                    rating=mine.get((round_.pk, entry.path)), can_rate=can_rate)
+            for round_ in rounds if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))
+    return controls
+
+
+def personalize(html: str, membership) -> str:
+    """The page with this reader's controls in their places (three queries)."""
+    if "<!--rating " not in html:
+        return html
+    rounds = {round_.number: round_ for round_ in selectors.open_rounds(membership.proposal_id)}
+    counts = selectors.rater_counts(list(rounds.values()))
+    mine = selectors.ratings_by(list(rounds.values()), membership.user)
+    can_rate = access.role_allows(membership.role, access.COMMENT)
+
+    def fill(match) -> str:
+        round_ = rounds.get(int(match.group(1)))
+        if round_ is None:
+            return ""  # closed since the page was drawn
+        path = match.group(2)
+        return control(round_, path, raters=counts.get((round_.pk, path), 0), rating=mine.get((round_.pk, path)),
+                       can_rate=can_rate)
+
+    return PLACE.sub(fill, html)
