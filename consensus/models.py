@@ -94,3 +94,30 @@ class Rating(models.Model):
     def __str__(self):
         return f"{self.path} in round {self.round_id}: {self.get_relevant_display()}" + (
             f", {self.importance}" if self.importance else "")
+
+
+class Thresholds(models.Model):
+    """A proposal's rules for results, where it departs from the defaults: O*NET's Core
+    (importance 3.0 of 5) and the Delphi studies' agreement (75%, an IQR of 1)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="consensus_thresholds")
+    quorum = models.PositiveSmallIntegerField(
+        default=5, help_text="Fewer yes-or-no answers than this (or than the members who may rate) is too few.")
+    core_importance = models.DecimalField(max_digits=3, decimal_places=2, default=3,
+                                          help_text="The least mean importance of a Core entry.")
+    agreement_pct = models.PositiveSmallIntegerField(
+        default=75, help_text="The share of raters giving the same relevance answer for the panel to agree.")
+    agreement_iqr = models.DecimalField(max_digits=3, decimal_places=2, default=1,
+                                        help_text="The largest importance IQR at which the panel agrees.")
+
+    class Meta:
+        verbose_name = "consensus thresholds"
+        verbose_name_plural = "consensus thresholds"
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum__gte=1), name="thresholds_quorum_positive"),
+            models.CheckConstraint(condition=Q(agreement_pct__gte=1) & Q(agreement_pct__lte=100),
+                                   name="thresholds_agreement_pct_range"),
+        ]
+
+    def __str__(self):
+        return f"Thresholds of proposal {self.proposal_id}"

@@ -49,20 +49,63 @@ def control(round_, path: str, *, raters: int, rating: Rating | None, can_rate: 
             f'aria-label="Round {round_.number} rating">{" · ".join(parts[:-1])} {parts[-1]}</div>')
 
 
-def extras_for(membership, rounds, *, shared: bool):
-    """entry_extras for the proposal page: each entry's controls in the open rounds that
-    rate it; in a shared drawing, places for them."""
+def _figure(value, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def result_line(round_, result) -> str:
+    """An entry's result in a closed round: its class, figures and the raters' reasons
+    (named in a named round)."""
+    number = round_.number
+    if result is None:
+        return (f'<div class="rating-result result-none" role="group" aria-label="Round {number} result">'
+                f'<span class="rating-round">Round {number}</span> · nobody rated this entry</div>')
+    css = result.kind.lower().replace(" ", "-")
+    figures = [f"{result.raters} rater{'s' if result.raters != 1 else ''}"]
+    if result.relevant_pct is not None:
+        figures.append(f"{result.relevant_pct:.0f}% relevant ({result.yes} yes, {result.no} no"
+                       f"{f', {result.unsure} not sure' if result.unsure else ''})")
+    if result.importance_mean is not None:
+        figures.append(f"importance {_figure(result.importance_mean)} (sd {_figure(result.importance_sd)}, "
+                       f"IQR {_figure(result.importance_iqr)})")
+    figures.append("panel agreed" if result.agreed else "no agreement")
+    reasons = ""
+    if result.reasons:
+        items = "".join(
+            f'<li><span class="text-body-secondary">{escape(relevance)}{": " + escape(name) if name else ""}</span> '
+            f"{escape(reason)}</li>" for name, relevance, reason in result.reasons)
+        reasons = (f'<details class="rating-reasons"><summary>Reasons ({len(result.reasons)})</summary>'
+                   f'<ul class="mb-1">{items}</ul></details>')
+    return (f'<div class="rating-result result-{css}" role="group" aria-label="Round {number} result">'
+            f'<span class="badge result-badge">{escape(result.kind)}</span> '
+            f'<span class="rating-round">Round {number}</span> · {" · ".join(figures)}{reasons}</div>')
+
+
+def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
+    """entry_extras for the proposal page: each entry's result in the latest closed round
+    that rated it, and its controls in the open rounds that rate it; in a shared drawing,
+    places for the controls (the results are the same for every reader)."""
+    results = results or {}
+    latest_first = sorted(closed, key=lambda item: -item.number)
+
+    def result_of(entry) -> str:
+        for round_ in latest_first:
+            if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id):
+                return result_line(round_, results.get((round_.pk, entry.path)))
+        return ""
+
     if shared:
         def places(entry) -> str:
-            return mark_safe("".join(f"<!--rating {round_.number} {entry.path}-->" for round_ in rounds
-                                     if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))
+            return mark_safe(result_of(entry) + "".join(
+                f"<!--rating {round_.number} {entry.path}-->" for round_ in rounds
+                if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))
         return places
-    counts = selectors.rater_counts(rounds)
-    mine = selectors.ratings_by(rounds, membership.user)
+    counts = selectors.rater_counts(rounds) if rounds else {}
+    mine = selectors.ratings_by(rounds, membership.user) if rounds else {}
     can_rate = access.role_allows(membership.role, access.COMMENT)
 
     def controls(entry) -> str:
-        return mark_safe("".join(
+        return mark_safe(result_of(entry) + "".join(
             control(round_, entry.path, raters=counts.get((round_.pk, entry.path), 0),
                     rating=mine.get((round_.pk, entry.path)), can_rate=can_rate)
             for round_ in rounds if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))

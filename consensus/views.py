@@ -17,9 +17,10 @@ from occupations import access
 def annotate_page(*, outline, membership, paths=None, shared=False) -> dict:
     """The proposal page's link to its rounds, and each entry's rating in an open round."""
     context = {"proposal_tools": [("Rating rounds", reverse("round_list", args=[outline.proposal.pk]))]}
-    rounds = selectors.open_rounds(outline.proposal.pk)
-    if rounds:
-        context["entry_extras"] = rating.extras_for(membership, rounds, shared=shared)
+    rounds, closed = selectors.rounds_now(outline.proposal.pk)
+    if rounds or closed:
+        results = selectors.round_results(closed, outline.proposal.pk)
+        context["entry_extras"] = rating.extras_for(membership, rounds, closed, results, shared=shared)
     return context
 
 

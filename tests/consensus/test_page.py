@@ -1,0 +1,95 @@
+"""A closed round's results on the proposal page: each entry's class, figures and
+reasons, the same for every reader, names only in a named round."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from lxml import html as lxml_html
+
+from consensus import services
+from consensus.models import Rating, Round
+from occupations import services as proposals
+from occupations.entries import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def raters(proposal, owner, count):
+    people = []
+    for number in range(count):
+        person = get_user_model().objects.create_user(f"rater{number}", first_name=f"Rater{number}", last_name="Tester")
+        proposals.membership_set(proposal=proposal, user=person, role="reviewer", by=owner)
+        people.append(person)
+    return people
+
+
+def page(client, proposal, user):
+    cache.clear()
+    client.force_login(user)
+    response = client.get(reverse("proposal_detail", args=[proposal.pk]))
+    assert response.status_code == 200
+    return lxml_html.fromstring(response.content.decode())
+
+
+def result_of(doc, task):
+    [entry] = doc.xpath(f'//*[@id="task-{task.pk}"]')
+    found = entry.xpath('.//*[contains(@class, "rating-result")]')
+    return found[0].text_content() if found else None
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_everyone_sees_each_entrys_class_figures_and_reasons_once_closed(client, proposal, owner, health_it,
+                                                                      observer, anonymous):
+    tasks = list(Task.objects.filter(group=health_it).order_by("position", "id"))
+    round_ = services.round_open(proposal=proposal, by=owner, entry_kind="task", group=health_it,
+                                 anonymous=anonymous)
+    people = raters(proposal, owner, 6)
+    for person, (answer, value) in zip(people, [("yes", 3), ("yes", 5), ("yes", 1), ("yes", 3), ("no", None),
+                                                ("no", None)]):
+        services.rating_set(round_=round_, by=person, path=f"task:{tasks[0].pk}", relevant=answer,
+                            importance=value, reason="Not informatics work." if answer == "no" else "")
+    # while open, nobody sees results
+    assert result_of(page(client, proposal, observer), tasks[0]) is None
+    services.round_close(round_=round_, by=owner)
+    for reader in (observer, people[0], owner):
+        text = result_of(page(client, proposal, reader), tasks[0])
+        assert "Core" in text and "6 raters" in text and "67% relevant (4 yes, 2 no)" in text
+        assert "importance 3.0 (sd 1.4, IQR 1.0)" in text and "no agreement" in text
+        assert "Reasons (2)" in text and "Not informatics work." in text
+        assert ("Rater4 Tester" in text) is (not anonymous)
+    # an entry nobody rated says so; one outside the round shows nothing
+    doc = page(client, proposal, observer)
+    assert "nobody rated this entry" in result_of(doc, tasks[1])
+    assert result_of(doc, Task.objects.get(proposal=proposal, group=None)) is None
+
+
+def test_the_page_with_results_for_1000_entries_rated_by_30_people_reads_a_fixed_number_of_queries(
+        client, proposal, owner, health_it, observer):
+    round_ = services.round_open(proposal=proposal, by=owner, entry_kind="task", group=health_it)
+    services.rating_set(round_=round_, by=owner, path=f"task:{Task.objects.filter(group=health_it).first().pk}",
+                        relevant="unsure")
+    services.round_close(round_=round_, by=owner)
+
+    def queries() -> int:
+        cache.clear()
+        client.force_login(observer)
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(reverse("proposal_detail", args=[proposal.pk])).status_code == 200
+        return len(seen)
+
+    few = queries()
+    Task.objects.bulk_create([Task(proposal=proposal, group=health_it, text=f"Task number {number}.",
+                                   position=10 + number) for number in range(1000)])
+    people = raters(proposal, owner, 30)
+    paths = [f"task:{pk}" for pk in Task.objects.filter(group=health_it).values_list("pk", flat=True)]
+    Rating.objects.bulk_create([Rating(round=round_, rater=person, path=path, relevant="yes", importance=4)
+                                for person in people for path in paths], batch_size=2000)
+    assert Rating.objects.count() > 30_000
+    many = queries()
+    assert many == few
+    doc = page(client, proposal, observer)
+    assert len(doc.xpath('//*[contains(@class, "rating-result")]')) == len(paths)
+    assert Round.objects.get().number == 1
