@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from consensus import rating, selectors, services
+from consensus import rating, report, selectors, services
 from consensus.forms import RatingForm, RoundOpenForm
 from consensus.models import Rating
 from occupations import access
@@ -110,3 +110,19 @@ def rating_form(request, pk: int, number: int):
 def _control(round_, path: str, mine) -> str:
     return rating.control(round_, path, raters=selectors.rater_counts([round_]).get((round_.pk, path), 0),
                           rating=mine, can_rate=True)
+
+
+@login_required
+def round_report(request, pk: int, number: int, format: str):
+    """A closed round's results to download; an open one has none yet."""
+    membership = access.membership_for(request.user, pk, access.READ)
+    round_ = selectors.round_of(membership.proposal, number)
+    if round_ is None or format not in report.FORMATS:
+        raise Http404("No such round.")
+    if round_.is_open:
+        messages.error(request, f"Round {number} is still open: its results come when it closes.")
+        return redirect("round_list", pk=pk)
+    write, content_type = report.FORMATS[format]
+    response = HttpResponse(write(round_, report.rows(round_)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="proposal-{pk}-round-{number}.{format}"'
+    return response
