@@ -17,7 +17,7 @@ COLUMNS = ("path", "section", "kind", "text", "raters", "relevant_pct", "importa
            "importance_iqr", "class", "agreed")
 
 
-def _words(kind, entry) -> str:
+def words(kind, entry) -> str:
     return " — ".join(str(getattr(entry, name)) for name in kind.text_fields if getattr(entry, name, ""))
 
 
@@ -44,7 +44,7 @@ def rows(round_: Round) -> list[dict]:
         result = results.get((round_.pk, path))
         group = groups.get(getattr(entry, "group_id", None))
         section = InformationItem(kind.item).label + (f" — {group}" if group else "")
-        text = _words(kind, entry) if entry is not None else ""
+        text = words(kind, entry) if entry is not None else ""
         if getattr(entry, "history_type", None) is not None or entry is None:
             text = f"{text} (deleted)".strip()
         table.append({

@@ -126,3 +126,48 @@ def round_report(request, pk: int, number: int, format: str):
     response = HttpResponse(write(round_, report.rows(round_)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="proposal-{pk}-round-{number}.{format}"'
     return response
+
+
+@login_required
+def round_rate(request, pk: int, number: int):
+    """The Rate view: the round's entries one at a time, for the keyboard. Saving goes on
+    to the next entry; a refusal keeps what was chosen on the screen."""
+    membership = access.membership_for(request.user, pk, access.COMMENT)
+    round_ = selectors.round_of(membership.proposal, number)
+    if round_ is None:
+        raise Http404("No such round.")
+    entries = selectors.entries_in_scope(round_)
+    mine = {item.path: item for item in Rating.objects.filter(round=round_, rater=request.user)}
+    paths = [f"{kind.key}:{entry.pk}" for kind, entry in entries]
+    at = request.POST.get("at") or request.GET.get("at")
+    if at and at.isdigit() and 1 <= int(at) <= len(entries):
+        index = int(at) - 1
+    else:  # the first not yet rated, else the first
+        index = next((place for place, path in enumerate(paths) if path not in mine), 0)
+    form = None
+    if entries:
+        path = paths[index]
+        rated = mine.get(path)
+        initial = {"path": path}
+        if rated is not None:
+            initial.update(relevant=rated.relevant, importance=rated.importance, reason=rated.reason)
+        form = RatingForm(request.POST or None, initial=initial, auto_id="rate-%s")
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.rating_set(round_=round_, by=request.user, path=path, relevant=data["relevant"],
+                                            importance=data["importance"], reason=data["reason"])
+            except ValidationError as error:
+                form.add_error(FIELD_OF.get(error.code), error)
+            else:
+                messages.success(request, f"Entry {index + 1} saved: {rating.describe(saved)}.")
+                following = index + 2 if index + 1 < len(entries) else index + 1
+                return redirect(reverse("round_rate", args=[pk, number]) + f"?at={following}")
+    kind, entry = entries[index] if entries else (None, None)
+    done = sum(1 for path in paths if path in mine)
+    return render(request, "consensus/rate.html", {
+        "proposal": membership.proposal, "round": round_, "form": form, "kind": kind, "entry": entry,
+        "words": report.words(kind, entry) if entry is not None else "", "at": index + 1, "total": len(entries),
+        "done": done, "previous": index if index > 0 else None,
+        "next": index + 2 if index + 1 < len(entries) else None,
+    }, status=400 if form is not None and form.errors else 200)

@@ -208,3 +208,44 @@ def test_the_page_with_an_open_round_reads_the_same_number_of_queries_however_ma
     assert queries() == few
     with django_assert_max_num_queries(40):
         client.get(reverse("proposal_detail", args=[proposal.pk]))
+
+
+# The Rate view: one entry at a time ------------------------------------------------------
+
+def rate_all_url(proposal):
+    return reverse("round_rate", args=[proposal.pk, 1])
+
+
+def test_the_rate_view_goes_through_the_entries_and_starts_at_the_first_unrated(client, proposal, round_, tasks,
+                                                                                reviewer):
+    services.rating_set(round_=round_, by=reviewer, path=path(tasks[0]), relevant="unsure")
+    client.force_login(reviewer)
+    doc = lxml_html.fromstring(client.get(rate_all_url(proposal)).content.decode())
+    assert doc.xpath('string(//*[contains(@class, "rate-words")])') == tasks[1].text
+    assert "You have rated 1 of 3." in doc.text_content() and "Task 2 of 3" in doc.text_content()
+    saved = client.post(rate_all_url(proposal), {"at": "2", "path": path(tasks[1]), "relevant": "yes",
+                                                 "importance": "5"})
+    assert saved.status_code == 302 and saved["Location"].endswith("?at=3")
+    assert Rating.objects.get(rater=reviewer, path=path(tasks[1])).importance == 5
+    # a rated entry shows its rating, to change
+    again = lxml_html.fromstring(client.get(rate_all_url(proposal), {"at": "2"}).content.decode())
+    assert again.xpath('//input[@name="importance"][@value="5"]')[0].get("checked") is not None
+
+
+def test_the_rate_view_refuses_a_late_rating_and_keeps_the_choice(client, proposal, round_, tasks, reviewer, owner):
+    services.round_close(round_=round_, by=owner)
+    client.force_login(reviewer)
+    answer = client.post(rate_all_url(proposal), {"at": "1", "path": path(tasks[0]), "relevant": "no",
+                                                  "reason": "Not ours."})
+    assert answer.status_code == 400
+    doc = lxml_html.fromstring(answer.content.decode())
+    assert "Round 1 has closed: your rating was not saved." in doc.text_content()
+    assert doc.xpath('string(//textarea[@name="reason"])') == "Not ours."
+    assert not Rating.objects.exists()
+
+
+def test_the_rate_view_is_for_raters_only(client, proposal, round_, observer, outsider):
+    client.force_login(observer)
+    assert client.get(rate_all_url(proposal)).status_code == 403
+    client.force_login(outsider)
+    assert client.get(rate_all_url(proposal)).status_code == 404

@@ -1,0 +1,87 @@
+"""A rating round in Chromium, by keyboard only: five reviewers rate the Health IT tasks in
+the Rate view (Y/N/U, 1-5, Tab to the reason, Enter), the coordinator closes the round,
+and every task shows its class."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from consensus import services as consensus
+from occupations import services
+from occupations.kinds import kind_for
+from tests.conftest import PASSWORD, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TASKS = ("Analyze and interpret clinical data.", "Order office supplies.", "Write hospital billing code.")
+
+
+@pytest.fixture
+def round_(transactional_db):
+    User = get_user_model()
+    cora = User.objects.create_user("cora", password=PASSWORD, first_name="Cora", last_name="Lead")
+    proposal = services.proposal_create(title="Health Informatics Occupations", created_by=cora)
+    group = services.group_create(proposal=proposal, level="major", code="29-0000", title="Health IT", by=cora)
+    tasks = [services.entry_create(entry_kind=kind_for("task"), proposal=proposal, group=group, text=text, by=cora)
+             for text in TASKS]
+    reviewers = []
+    for number in range(5):
+        person = User.objects.create_user(f"rev{number}", password=PASSWORD, first_name=f"Rev{number}",
+                                          last_name="Tester")
+        services.membership_set(proposal=proposal, user=person, role="reviewer", by=cora)
+        reviewers.append(person)
+    return consensus.round_open(proposal=proposal, by=cora, entry_kind="task", group=group), tasks
+
+
+def rate(page, keys: str, reason: str = ""):
+    """One entry by keyboard: the relevance and importance keys, then the reason (Tab,
+    Tab from the relevance), then Enter on Save."""
+    # the view puts the focus on the first choice: from there on, keys only
+    page.wait_for_function("() => document.activeElement && document.activeElement.name === 'relevant'")
+    for key in keys:
+        page.keyboard.press(key)
+    if reason:
+        for _ in range(10):
+            if page.evaluate("() => document.activeElement.id") == "rate-reason":
+                break
+            page.keyboard.press("Tab")
+        page.keyboard.type(reason)
+        page.keyboard.press("Tab")  # on to Save
+        page.keyboard.press("Enter")
+    else:
+        page.keyboard.press("Enter")  # on a choice: the form is sent
+    page.wait_for_load_state("load")
+
+
+def test_five_reviewers_rate_by_keyboard_and_the_classes_appear_when_closed(round_, new_page):
+    round_, tasks = round_
+    # 1: all yes, importance 4 (Core); 2: all not sure (too few); 3: 3 yes, 2 no (Contested)
+    answers = [("y4", ""), ("u", ""), ("y2", "")] * 3 + [("y4", ""), ("u", ""), ("n", "Coders do that.")] * 2
+    for number in range(5):
+        page = new_page()
+        log_in(page, f"rev{number}")
+        page.goto(f"/proposals/{round_.proposal_id}/rounds/")
+        page.get_by_role("link", name="one by one").focus()
+        page.keyboard.press("Enter")
+        for index in range(3):
+            keys, reason = answers[number * 3 + index]
+            expect(page.locator(".rate-words")).to_have_text(TASKS[index])
+            rate(page, keys, reason)
+        expect(page.locator("#rate-progress")).to_have_text("You have rated 3 of 3.")
+
+    cora = new_page()
+    log_in(cora, "cora")
+    cora.goto(f"/proposals/{round_.proposal_id}/rounds/")
+    cora.get_by_role("button", name="Close round 1").focus()
+    cora.keyboard.press("Enter")
+    expect(cora.get_by_text("Round 1 is closed.")).to_be_visible()
+    cora.goto(f"/proposals/{round_.proposal_id}/")
+    results = [cora.locator(f"#task-{task.pk} .rating-result") for task in tasks]
+    expect(results[0]).to_contain_text("Core")
+    expect(results[0]).to_contain_text("5 raters · 100% relevant (5 yes, 0 no) · importance 4.0")
+    expect(results[0]).to_contain_text("panel agreed")
+    expect(results[1]).to_contain_text("Too few ratings")
+    expect(results[2]).to_contain_text("Contested")
+    expect(results[2]).to_contain_text("60% relevant (3 yes, 2 no)")
+    results[2].get_by_text("Reasons (2)").click()
+    expect(results[2].get_by_text("Coders do that.").first).to_be_visible()
