@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, InboxVisit, Mention, Thread
+from comments.models import Comment, InboxVisit, Mention, Notice, Thread
 from comments.overview import place_of, quote_of
 from occupations.members import display_name
 from occupations.models import Membership
@@ -201,34 +201,50 @@ def inbox_unread_count(user) -> int:
     since = Coalesce(_last_visit(user), Value(NEVER))
     comments = _inbox_comments(user).filter(created_at__gt=since).order_by().values("pk")
     actions = _inbox_actions(user).filter(created_at__gt=since).order_by().values("pk")
-    return comments.union(actions, all=True).count()
+    notices = _inbox_notices(user).filter(created_at__gt=since).order_by().values("pk")
+    return comments.union(actions, notices, all=True).count()
+
+
+def _inbox_notices(user):
+    return Notice.objects.filter(user=user, proposal__memberships__user=user)
+
+
+def notice_send(*, proposal, to, text: str, url: str, by=None) -> list[Notice]:
+    """A notice in each of these members' inboxes (a reminder, say)."""
+    return Notice.objects.bulk_create([Notice(user=user, proposal=proposal, sent_by=by, text=text, url=url)
+                                       for user in to])
 
 
 @dataclass
 class InboxItem:
-    reason: str  # mention, reply, action
+    reason: str  # mention, reply, action, notice
     who: str
     when: datetime
-    thread: Thread
+    thread: Thread | None
     text: str
     is_new: bool = False
+    notice: Notice | None = None
 
     @property
     def proposal(self):
-        return self.thread.proposal
+        return self.notice.proposal if self.notice is not None else self.thread.proposal
+
+    @property
+    def proposal_id(self) -> int:
+        return self.notice.proposal_id if self.notice is not None else self.thread.proposal_id
 
     @property
     def quote(self) -> str:
-        return quote_of(self.thread)
+        return quote_of(self.thread) if self.thread is not None else ""
 
     @property
     def url(self) -> str:
-        return thread_url(self.thread)
+        return self.notice.url if self.notice is not None else thread_url(self.thread)
 
 
 def inbox_items(user, *, limit: int = INBOX_LIMIT, since: datetime | None = None) -> tuple[list[InboxItem], int]:
     """The newest inbox items (at most limit) and how many there are in all. since: the
-    last visit; items after it are marked new. Five queries, whatever the numbers."""
+    last visit; items after it are marked new. Seven queries, whatever the numbers."""
     related = ("thread__proposal", "thread__created_by", "thread__suggestion")
     comments = (
         _inbox_comments(user)
@@ -242,7 +258,8 @@ def inbox_items(user, *, limit: int = INBOX_LIMIT, since: datetime | None = None
         .prefetch_related("comments")
         .order_by("-created_at", "-id")
     )
-    total = comments.count() + actions.count()
+    notices = _inbox_notices(user).select_related("proposal", "sent_by").order_by("-created_at", "-id")
+    total = comments.count() + actions.count() + notices.count()
     items = [
         InboxItem(
             reason="mention" if comment.is_mention else "reply", who=comment.author_label,
@@ -256,6 +273,9 @@ def inbox_items(user, *, limit: int = INBOX_LIMIT, since: datetime | None = None
             reason="action", who=thread.author_label, when=thread.created_at, thread=thread,
             text=first.text if first else "",
         ))
+    for notice in notices[:limit]:
+        items.append(InboxItem(reason="notice", who=display_name(notice.sent_by) if notice.sent_by_id else "",
+                               when=notice.created_at, thread=None, text=notice.text, notice=notice))
     items.sort(key=lambda item: item.when, reverse=True)
     items = items[:limit]
     for item in items:

@@ -207,3 +207,25 @@ class InboxVisit(models.Model):
 
     def __str__(self):
         return f"{self.user} read the inbox at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class Notice(models.Model):
+    """A message to one member in their inbox from another app or a coordinator (a
+    reminder to finish rating, say): its words and where it leads."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="notices")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    text = models.TextField()
+    url = models.CharField(max_length=300, help_text="Where it leads, within the site.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "notice"
+        verbose_name_plural = "notices"
+        indexes = [models.Index(fields=["user", "created_at"], name="notice_user_created")]
+
+    def __str__(self):
+        return f"To {self.user}: {self.text[:60]}"

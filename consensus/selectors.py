@@ -134,3 +134,19 @@ def round_results(rounds: list[Round], proposal_id: int) -> dict[tuple[int, str]
                           for item in found if item.reason]
         results[key] = result
     return results
+
+
+def unfinished(round_: Round) -> list[tuple]:
+    """(member, rated, to rate) for each member who may rate and has not rated every entry
+    of the round: for its coordinator. Three queries."""
+    paths = {f"{kind.key}:{entry.pk}" for kind, entry in entries_in_scope(round_)}
+    roles = [role for role in Membership.Role.values if access.role_allows(role, access.COMMENT)]
+    done: dict[int, set] = {}
+    for rater_id, path in Rating.objects.filter(round=round_).values_list("rater_id", "path"):
+        done.setdefault(rater_id, set()).add(path)
+    found = []
+    for member in Membership.objects.filter(proposal_id=round_.proposal_id, role__in=roles).select_related("user"):
+        rated = len(done.get(member.user_id, set()) & paths)
+        if rated < len(paths):
+            found.append((member, rated, len(paths)))
+    return sorted(found, key=lambda row: (row[1], display_name(row[0].user)))

@@ -3,10 +3,12 @@ proposal's change counter, so open pages and their cached copies follow."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from consensus.models import Rating, Round
-from consensus.selectors import scope_kinds
+from comments.mentions import notice_send
+from consensus.selectors import scope_kinds, unfinished
 from occupations import access, services
 from occupations.kinds import KINDS_BY_KEY
 from occupations.models import InformationItem, Membership, Proposal
@@ -120,3 +122,20 @@ def rating_set(*, round_: Round, by, path: str, relevant: str, importance: int |
         rating.save(update_fields=["relevant", "importance", "reason", "updated_at"])
     services.touch_proposal(round_.proposal_id, (path,))
     return rating
+
+
+def round_remind(*, round_: Round, by, base_url: str = "") -> int:
+    """A notice in the inbox of each member who may rate and has not finished; how many."""
+    _require(round_.proposal, by, access.MANAGE)
+    round_ = Round.objects.get(pk=round_.pk)
+    if not round_.is_open:
+        raise ValidationError(f"Round {round_.number} has closed: there is nothing left to rate.",
+                              code="round_closed")
+    url = reverse("round_rate", args=[round_.proposal_id, round_.number])
+    sent = 0
+    for member, rated, total in unfinished(round_):
+        notice_send(proposal=round_.proposal, to=[member.user], by=by, url=url,
+                    text=f"Round {round_.number} ({round_.scope_label}) is open: you have rated {rated} of {total}."
+                    + (f" It closes {timezone.localtime(round_.closes_at):%-d %b, %H:%M}." if round_.closes_at else ""))
+        sent += 1
+    return sent

@@ -45,6 +45,7 @@ def round_list(request, pk: int):
     for round_ in rounds:
         round_.raters = selectors.raters_of(round_)
         round_.progress = selectors.progress(round_, request.user) if can_rate and round_.is_open else None
+        round_.unfinished = selectors.unfinished(round_) if can_manage and round_.is_open else []
     return render(request, "consensus/round_list.html", {
         "proposal": proposal,
         "membership": membership,
@@ -171,3 +172,20 @@ def round_rate(request, pk: int, number: int):
         "done": done, "previous": index if index > 0 else None,
         "next": index + 2 if index + 1 < len(entries) else None,
     }, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+@require_POST
+def round_remind(request, pk: int, number: int):
+    membership = access.membership_for(request.user, pk, access.MANAGE)
+    round_ = selectors.round_of(membership.proposal, number)
+    if round_ is None:
+        raise Http404("No such round.")
+    try:
+        sent = services.round_remind(round_=round_, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Reminded {sent} member{'s' if sent != 1 else ''} in their inbox."
+                         if sent else "Everyone has finished: nobody to remind.")
+    return redirect("round_list", pk=pk)
