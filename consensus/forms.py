@@ -47,3 +47,13 @@ class RatingForm(forms.Form):
         label="Importance", required=False, coerce=int, empty_value=None, widget=forms.RadioSelect,
         choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")])
     reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ThresholdsForm(forms.Form):
+    quorum = forms.IntegerField(label="Quorum", min_value=1, max_value=500,
+                                help_text="Fewer yes-or-no answers than this is too few (never more than who may rate).")
+    core_importance = forms.DecimalField(label="Core: least mean importance", min_value=1, max_value=5,
+                                         decimal_places=2, max_digits=3)
+    agreement_pct = forms.IntegerField(label="Agreement: same answer, at least (%)", min_value=50, max_value=100)
+    agreement_iqr = forms.DecimalField(label="Agreement: importance IQR, at most", min_value=0, max_value=4,
+                                       decimal_places=2, max_digits=3)

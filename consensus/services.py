@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from consensus.models import Rating, Round
+from consensus.models import Rating, Round, Thresholds
 from comments.mentions import notice_send
 from consensus.selectors import scope_kinds, unfinished
 from occupations import access, services
@@ -139,3 +139,15 @@ def round_remind(*, round_: Round, by, base_url: str = "") -> int:
                     + (f" It closes {timezone.localtime(round_.closes_at):%-d %b, %H:%M}." if round_.closes_at else ""))
         sent += 1
     return sent
+
+
+@transaction.atomic
+def thresholds_set(*, proposal: Proposal, by, quorum: int, core_importance, agreement_pct: int,
+                   agreement_iqr) -> Thresholds:
+    """The proposal's own rules for results; every closed round's results follow them."""
+    _require(proposal, by, access.MANAGE)
+    thresholds, _ = Thresholds.objects.update_or_create(
+        proposal=proposal, defaults={"quorum": quorum, "core_importance": core_importance,
+                                     "agreement_pct": agreement_pct, "agreement_iqr": agreement_iqr})
+    services.touch_proposal(proposal.pk)
+    return thresholds

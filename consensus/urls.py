@@ -4,6 +4,7 @@ from consensus import views
 
 urlpatterns = [
     path("proposals/<int:pk>/rounds/", views.round_list, name="round_list"),
+    path("proposals/<int:pk>/rounds/rules/", views.round_thresholds, name="round_thresholds"),
     path("proposals/<int:pk>/rounds/<int:number>/close/", views.round_close, name="round_close"),
     path("proposals/<int:pk>/rounds/<int:number>/remind/", views.round_remind, name="round_remind"),
     path("proposals/<int:pk>/rounds/<int:number>/rate/", views.rating_form, name="rating_form"),

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from consensus import rating, report, selectors, services
-from consensus.forms import RatingForm, RoundOpenForm
+from consensus.forms import RatingForm, RoundOpenForm, ThresholdsForm
+from consensus.results import Rules
 from consensus.models import Rating
 from occupations import access
 
@@ -46,10 +47,14 @@ def round_list(request, pk: int):
         round_.raters = selectors.raters_of(round_)
         round_.progress = selectors.progress(round_, request.user) if can_rate and round_.is_open else None
         round_.unfinished = selectors.unfinished(round_) if can_manage and round_.is_open else []
+    rules = Rules.of(selectors.thresholds_of(proposal.pk))
     return render(request, "consensus/round_list.html", {
         "proposal": proposal,
         "membership": membership,
         "rounds": rounds,
+        "rules": rules,
+        "thresholds_form": ThresholdsForm(initial={**vars(rules), "agreement_pct": round(rules.agreement_pct)})
+        if can_manage else None,
         "can_manage": can_manage,
         "form": form,
     }, status=400 if form is not None and form.is_bound and form.errors else 200)
@@ -188,4 +193,18 @@ def round_remind(request, pk: int, number: int):
     else:
         messages.success(request, f"Reminded {sent} member{'s' if sent != 1 else ''} in their inbox."
                          if sent else "Everyone has finished: nobody to remind.")
+    return redirect("round_list", pk=pk)
+
+
+@login_required
+@require_POST
+def round_thresholds(request, pk: int):
+    membership = access.membership_for(request.user, pk, access.MANAGE)
+    form = ThresholdsForm(request.POST)
+    if form.is_valid():
+        services.thresholds_set(proposal=membership.proposal, by=request.user, **form.cleaned_data)
+        messages.success(request, "The rules are saved: every closed round's results follow them.")
+    else:
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        messages.error(request, f"The rules were not saved. {problems}")
     return redirect("round_list", pk=pk)
