@@ -58,9 +58,9 @@ def result_line(round_, result) -> str:
     (named in a named round)."""
     number = round_.number
     if result is None:
-        return (f'<div class="rating-result result-none" role="group" aria-label="Round {number} result">'
+        return (f'<div class="rating-result result-none result-too-few-ratings" role="group" aria-label="Round {number} result">'
                 f'<span class="rating-round">Round {number}</span> · nobody rated this entry</div>')
-    css = result.kind.lower().replace(" ", "-")
+    css = css_name(result.kind)
     figures = [f"{result.raters} rater{'s' if result.raters != 1 else ''}"]
     if result.relevant_pct is not None:
         figures.append(f"{result.relevant_pct:.0f}% relevant ({result.yes} yes, {result.no} no"
@@ -81,6 +81,34 @@ def result_line(round_, result) -> str:
             f'<span class="rating-round">Round {number}</span> · {" · ".join(figures)}{reasons}</div>')
 
 
+def shown_result(entry, latest_first, results) -> tuple:
+    """(round, result or None) of the latest closed round that rated the entry; (None,
+    None) when none did."""
+    for round_ in latest_first:
+        if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id):
+            return round_, results.get((round_.pk, entry.path))
+    return None, None
+
+
+def class_counts(outline, closed, results) -> list[tuple[str, str, int]]:
+    """(class, its CSS name, how many entries on the page show it), for the contents'
+    filter."""
+    from consensus.results import CLASSES, TOO_FEW
+    latest_first = sorted(closed, key=lambda item: -item.number)
+    counts = dict.fromkeys(CLASSES, 0)
+    for block in outline.walk():
+        if block.kind != "entry" or block.entry_kind is None:
+            continue
+        round_, result = shown_result(block, latest_first, results)
+        if round_ is not None:
+            counts[result.kind if result is not None else TOO_FEW] += 1
+    return [(kind, css_name(kind), count) for kind, count in counts.items() if count]
+
+
+def css_name(kind: str) -> str:
+    return kind.lower().replace(" ", "-")
+
+
 def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
     """entry_extras for the proposal page: each entry's result in the latest closed round
     that rated it, and its controls in the open rounds that rate it; in a shared drawing,
@@ -89,10 +117,8 @@ def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
     latest_first = sorted(closed, key=lambda item: -item.number)
 
     def result_of(entry) -> str:
-        for round_ in latest_first:
-            if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id):
-                return result_line(round_, results.get((round_.pk, entry.path)))
-        return ""
+        round_, result = shown_result(entry, latest_first, results)
+        return result_line(round_, result) if round_ is not None else ""
 
     if shared:
         def places(entry) -> str:

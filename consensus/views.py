@@ -22,6 +22,9 @@ def annotate_page(*, outline, membership, paths=None, shared=False) -> dict:
     if rounds or closed:
         results = selectors.round_results(closed, outline.proposal.pk)
         context["entry_extras"] = rating.extras_for(membership, rounds, closed, results, shared=shared)
+        if closed and paths is None:  # the whole page: its contents offer a filter by class
+            context["result_counts"] = rating.class_counts(outline, closed, results)
+            context["contents_extras_template"] = "consensus/_result_filter.html"
     return context
 
 

@@ -10,6 +10,7 @@ These names the page's templates understand:
 - entry_extras(entry) -> safe HTML shown under an entry (its rating in an open round);
 - notes_template: the template that shows a block's notes;
 - review_bar_template: shown at the top of the document;
+- contents_extras_template: shown under the page's contents (a filter, say);
 - proposal_tools: (label, url) links for the proposal's tool bar (Export to Word).
 """
 

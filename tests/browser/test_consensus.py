@@ -85,3 +85,10 @@ def test_five_reviewers_rate_by_keyboard_and_the_classes_appear_when_closed(roun
     expect(results[2]).to_contain_text("60% relevant (3 yes, 2 no)")
     results[2].get_by_text("Reasons (2)").click()
     expect(results[2].get_by_text("Coders do that.").first).to_be_visible()
+    # the contents' filter: only the Core task shows
+    cora.get_by_role("radio", name="Core (1)").first.check()
+    expect(cora.locator(f"#task-{tasks[0].pk}")).to_be_visible()
+    expect(cora.locator(f"#task-{tasks[1].pk}")).to_be_hidden()
+    expect(cora.locator(f"#task-{tasks[2].pk}")).to_be_hidden()
+    cora.get_by_role("radio", name="All entries").first.check()
+    expect(cora.locator(f"#task-{tasks[2].pk}")).to_be_visible()

@@ -93,3 +93,18 @@ def test_the_page_with_results_for_1000_entries_rated_by_30_people_reads_a_fixed
     doc = page(client, proposal, observer)
     assert len(doc.xpath('//*[contains(@class, "rating-result")]')) == len(paths)
     assert Round.objects.get().number == 1
+
+
+def test_the_contents_offer_a_filter_by_class_with_counts(client, proposal, owner, health_it, observer):
+    round_ = services.round_open(proposal=proposal, by=owner, entry_kind="task", group=health_it)
+    task = Task.objects.filter(group=health_it).first()
+    for person in raters(proposal, owner, 5):
+        services.rating_set(round_=round_, by=person, path=f"task:{task.pk}", relevant="yes", importance=4)
+    doc = page(client, proposal, observer)
+    assert not doc.xpath('//fieldset[contains(@class, "result-filter")]')  # nothing to filter while open
+    services.round_close(round_=round_, by=owner)
+    doc = page(client, proposal, observer)
+    [sidebar] = doc.xpath('//nav[contains(@class, "outline-nav")]//fieldset[contains(@class, "result-filter")]')
+    labels = [" ".join(label.text_content().split()) for label in sidebar.xpath(".//label")]
+    assert labels == ["All entries", "Core (1)", "Too few ratings (2)"]
+    assert sidebar.xpath('.//input[@data-result-filter="core"]')
