@@ -37,3 +37,27 @@ def test_the_proposal_page_has_nothing_serious_for_axe(new_page, role):
     page.wait_for_function("() => document.querySelector('.review-card.review-active') !== null")
     page.wait_for_timeout(400)
     assert problems(page) == [], "with a card open"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "reviewer", "observer"])
+def test_the_rating_pages_have_nothing_serious_for_axe(new_page, role):
+    from django.contrib.auth import get_user_model
+
+    from consensus import services as consensus
+    from occupations.models import OccupationGroup
+
+    proposal = demo_load()[0]
+    group = OccupationGroup.objects.get(proposal=proposal, title__startswith="Health Information Technology")
+    coordinator = get_user_model().objects.get(username="coordinator")
+    closed = consensus.round_open(proposal=proposal, by=coordinator, entry_kind="task", group=group)
+    consensus.round_close(round_=closed, by=coordinator)
+    consensus.round_open(proposal=proposal, by=coordinator, entry_kind="task", group=group)
+    page = new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, role, DEMO_PASSWORD)
+    urls = [f"/proposals/{proposal.pk}/", f"/proposals/{proposal.pk}/rounds/"]
+    if role != "observer":
+        urls.append(f"/proposals/{proposal.pk}/rounds/2/rate/all/")
+    for url in urls:
+        page.goto(url)
+        assert problems(page) == [], url
