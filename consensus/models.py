@@ -29,6 +29,9 @@ class Round(models.Model):
     group_title = models.CharField(max_length=300, blank=True,
                                    help_text="The group's title when opened: kept if the group is deleted.")
     scope_label = models.CharField(max_length=400, help_text="What is rated, in words, as it was opened.")
+    follows = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by",
+                                help_text="A second round: the closed round whose undecided entries it rates again.")
+    paths = models.TextField(blank=True, help_text="A second round: the entries it rates, one path a line.")
     anonymous = models.BooleanField(default=True, help_text="Results show no rater's name.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closes_at = models.DateTimeField(null=True, blank=True, help_text="The round closes itself then.")
@@ -50,6 +53,11 @@ class Round(models.Model):
 
     def __str__(self):
         return f"Round {self.number}: {self.scope_label}"
+
+    @property
+    def path_set(self) -> set[str] | None:
+        """The entries a second round rates; None for a round on its whole scope."""
+        return set(self.paths.split()) if self.follows_id or self.paths else None
 
     @property
     def is_open(self) -> bool:

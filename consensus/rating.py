@@ -85,7 +85,7 @@ def shown_result(entry, latest_first, results) -> tuple:
     """(round, result or None) of the latest closed round that rated the entry; (None,
     None) when none did."""
     for round_ in latest_first:
-        if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id):
+        if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id, entry.path):
             return round_, results.get((round_.pk, entry.path))
     return None, None
 
@@ -124,7 +124,7 @@ def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
         def places(entry) -> str:
             return mark_safe(result_of(entry) + "".join(
                 f"<!--rating {round_.number} {entry.path}-->" for round_ in rounds
-                if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))
+                if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id, entry.path)))
         return places
     counts = selectors.rater_counts(rounds) if rounds else {}
     mine = selectors.ratings_by(rounds, membership.user) if rounds else {}
@@ -134,7 +134,7 @@ def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
         return mark_safe(result_of(entry) + "".join(
             control(round_, entry.path, raters=counts.get((round_.pk, entry.path), 0),
                     rating=mine.get((round_.pk, entry.path)), can_rate=can_rate)
-            for round_ in rounds if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id)))
+            for round_ in rounds if selectors.in_round(round_, entry.entry_kind.key, entry.obj.group_id, entry.path)))
     return controls
 
 

@@ -37,6 +37,9 @@ def entries_in_scope(round_: Round) -> list[tuple]:
         if round_.group_id is not None:
             entries = entries.filter(group_id=round_.group_id)
         found += [(kind, entry) for entry in entries.order_by("group__position", "group_id", "position", "id")]
+    chosen = round_.path_set
+    if chosen is not None:
+        found = [(kind, entry) for kind, entry in found if f"{kind.key}:{entry.pk}" in chosen]
     return found
 
 
@@ -67,9 +70,13 @@ def open_rounds(proposal_id: int) -> list[Round]:
             .order_by("number") if round_.is_open]
 
 
-def in_round(round_: Round, kind_key: str, group_id) -> bool:
-    """Whether an entry of this kind and group is rated in the round (no query)."""
+def in_round(round_: Round, kind_key: str, group_id, path: str = "") -> bool:
+    """Whether an entry of this kind and group (and path, for a second round) is rated in
+    the round (no query)."""
     if round_.group_id is None and round_.group_title:
+        return False
+    chosen = round_.path_set
+    if chosen is not None and path not in chosen:
         return False
     if kind_key not in {kind.key for kind in scope_kinds(round_.item, round_.entry_kind)}:
         return False

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from consensus.models import Rating, Round, Thresholds
 from comments.mentions import notice_send
-from consensus.selectors import scope_kinds, unfinished
+from consensus.results import CONTESTED, TOO_FEW
+from consensus.selectors import entries_in_scope, round_results, scope_kinds, unfinished
 from occupations import access, services
 from occupations.kinds import KINDS_BY_KEY
 from occupations.models import InformationItem, Membership, Proposal
@@ -82,6 +83,9 @@ def _entry_in_scope(round_: Round, path: str) -> bool:
     kind = KINDS_BY_KEY.get(key)
     if kind is None or not pk.isdigit() or kind not in scope_kinds(round_.item, round_.entry_kind):
         return False
+    chosen = round_.path_set
+    if chosen is not None and path not in chosen:
+        return False
     entries = kind.model.objects.filter(proposal_id=round_.proposal_id, pk=int(pk))
     if round_.group_id is not None:
         entries = entries.filter(group_id=round_.group_id)
@@ -151,3 +155,37 @@ def thresholds_set(*, proposal: Proposal, by, quorum: int, core_importance, agre
                                      "agreement_pct": agreement_pct, "agreement_iqr": agreement_iqr})
     services.touch_proposal(proposal.pk)
     return thresholds
+
+
+@transaction.atomic
+def round_open_again(*, round_: Round, by, too_few: bool = False, anonymous: bool | None = None,
+                     closes_at=None) -> Round:
+    """The Delphi second round: the Contested entries of a closed round (and, if asked,
+    those with too few ratings) rated again, each beside its first round's result."""
+    _require(round_.proposal, by, access.MANAGE)
+    round_ = Round.objects.select_related("group").get(pk=round_.pk)
+    if round_.is_open:
+        raise ValidationError(f"Round {round_.number} is still open: close it first.", code="round_open")
+    if closes_at is not None and closes_at <= timezone.now():
+        raise ValidationError("The closing date has passed: choose a later one, or none.", code="closes_in_past")
+    results = round_results([round_], round_.proposal_id)
+    wanted = {CONTESTED, TOO_FEW} if too_few else {CONTESTED}
+    paths = []
+    for kind, entry in entries_in_scope(round_):
+        path = f"{kind.key}:{entry.pk}"
+        result = results.get((round_.pk, path))
+        if (result.kind if result is not None else TOO_FEW) in wanted:
+            paths.append(path)
+    if not paths:
+        raise ValidationError(f"Round {round_.number} left no entry {'undecided' if too_few else 'contested'}: "
+                              "there is nothing to rate again.", code="nothing_contested")
+    Proposal.objects.select_for_update().filter(pk=round_.proposal_id).first()
+    last = Round.objects.filter(proposal_id=round_.proposal_id).order_by("-number").values_list("number", flat=True)[0]
+    what = "Contested" + (" and too-few" if too_few else "")
+    again = Round.objects.create(
+        proposal_id=round_.proposal_id, number=last + 1, item=round_.item, entry_kind=round_.entry_kind,
+        group=round_.group, group_title=round_.group_title, follows=round_, paths="\n".join(paths),
+        scope_label=f"{what} entries of round {round_.number}: {round_.scope_label}",
+        anonymous=round_.anonymous if anonymous is None else anonymous, closes_at=closes_at, opened_by=by)
+    services.touch_proposal(round_.proposal_id)
+    return again

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from consensus import rating, report, selectors, services
@@ -174,10 +175,14 @@ def round_rate(request, pk: int, number: int):
                 return redirect(reverse("round_rate", args=[pk, number]) + f"?at={following}")
     kind, entry = entries[index] if entries else (None, None)
     done = sum(1 for path in paths if path in mine)
+    before = ""
+    if round_.follows_id and entry is not None:  # the first round's result, beside the entry
+        first = round_.follows
+        before = rating.result_line(first, selectors.round_results([first], pk).get((first.pk, paths[index])))
     return render(request, "consensus/rate.html", {
         "proposal": membership.proposal, "round": round_, "form": form, "kind": kind, "entry": entry,
         "words": report.words(kind, entry) if entry is not None else "", "at": index + 1, "total": len(entries),
-        "done": done, "previous": index if index > 0 else None,
+        "done": done, "previous": index if index > 0 else None, "before": mark_safe(before),
         "next": index + 2 if index + 1 < len(entries) else None,
     }, status=400 if form is not None and form.errors else 200)
 
@@ -210,4 +215,22 @@ def round_thresholds(request, pk: int):
     else:
         problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
         messages.error(request, f"The rules were not saved. {problems}")
+    return redirect("round_list", pk=pk)
+
+
+@login_required
+@require_POST
+def round_again(request, pk: int, number: int):
+    """A second round on a closed round's contested entries."""
+    membership = access.membership_for(request.user, pk, access.MANAGE)
+    round_ = selectors.round_of(membership.proposal, number)
+    if round_ is None:
+        raise Http404("No such round.")
+    try:
+        again = services.round_open_again(round_=round_, by=request.user, too_few=bool(request.POST.get("too_few")))
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Round {again.number} is open: {again.scope_label} "
+                                  f"({len(again.path_set)} entr{'y' if len(again.path_set) == 1 else 'ies'}).")
     return redirect("round_list", pk=pk)
