@@ -36,10 +36,15 @@ def _coordinator_name(proposal) -> str:
 
 
 def _last_change(outline, placement) -> object:
-    """The latest change of anything written, so the file's date comes from the data."""
-    moments = [outline.proposal.updated_at]
+    """The latest change of anything written, so the file's date comes from the data. The
+    proposal's own: its last saved version, not its updated_at, which every write to it
+    moves (a new member, a comment, a rating), though none of them changes its text."""
+    proposal = outline.proposal
+    saved = proposal.history.values_list("history_date", flat=True).first()  # the newest first
+    moments = [saved or proposal.created_at]
     moments += [block.obj.updated_at for block in outline.walk()
-                if block.obj is not None and getattr(block.obj, "updated_at", None)]
+                if block.obj is not None and not isinstance(block.obj, type(proposal))
+                and getattr(block.obj, "updated_at", None)]
     if placement is not None:
         moments += [timezone.datetime.fromisoformat(message.date.replace("Z", "+00:00"))
                     for _, thread in placement.unplaced for message in thread.messages]

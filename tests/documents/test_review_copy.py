@@ -4,6 +4,7 @@ nothing of the review is left out (what cannot be a tracked change, or has lost 
 is still said in a comment). Threads and suggestions are made through comments.services,
 as people make them."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -463,6 +464,16 @@ def test_it_exports_the_same_whoever_else_belongs_to_the_proposal(reviewed, memb
     member_of(Membership.Role.OBSERVER, "olive")
     after = export_docx(Proposal.objects.get(pk=reviewed.proposal.pk), review=True).read()
     assert after == before
+
+
+def test_its_date_is_its_texts_not_the_last_write_to_the_proposal(reviewed):
+    """A member added, a comment, a rating: each moves the proposal's updated_at (its list
+    sorts by it), none changes its text; the file's date, and its bytes, stay. (It was
+    the proposal's updated_at: two exports a second apart around a new member differed.)"""
+    before = export_docx(reviewed.proposal, review=True).read()
+    later = reviewed.proposal.updated_at + datetime.timedelta(hours=1)
+    Proposal.objects.filter(pk=reviewed.proposal.pk).update(updated_at=later)
+    assert export_docx(Proposal.objects.get(pk=reviewed.proposal.pk), review=True).read() == before
 
 
 def test_it_escapes_what_people_write_in_comments(proposal, owner, member_of):
