@@ -29,6 +29,16 @@ def annotate_page(*, outline, membership, paths=None, shared=False) -> dict:
     return context
 
 
+def _round(request, pk: int, number: int, action: str):
+    """The member's membership and the proposal's round by its number, if the role allows
+    the action: 404 for outsiders and for a round that is not there, 403 for the role."""
+    membership = access.membership_for(request.user, pk, action)
+    round_ = selectors.round_of(membership.proposal, number)
+    if round_ is None:
+        raise Http404("No such round.")
+    return membership, round_
+
+
 @login_required
 def round_list(request, pk: int):
     action = access.MANAGE if request.method == "POST" else access.READ
@@ -67,10 +77,7 @@ def round_list(request, pk: int):
 @login_required
 @require_POST
 def round_close(request, pk: int, number: int):
-    membership = access.membership_for(request.user, pk, access.MANAGE)
-    round_ = selectors.round_of(membership.proposal, number)
-    if round_ is None:
-        raise Http404("No such round.")
+    _, round_ = _round(request, pk, number, access.MANAGE)
     services.round_close(round_=round_, by=request.user)
     messages.success(request, f"Round {round_.number} is closed.")
     return redirect("round_list", pk=pk)
@@ -85,10 +92,7 @@ FIELD_OF = {"relevant_choice": "relevant", "importance_required": "importance", 
 def rating_form(request, pk: int, number: int):
     """Rate one entry (or change one's rating): the form under the entry on the page (by
     htmx), or a page of its own. A refusal keeps every choice made on the screen."""
-    membership = access.membership_for(request.user, pk, access.COMMENT)
-    round_ = selectors.round_of(membership.proposal, number)
-    if round_ is None:
-        raise Http404("No such round.")
+    membership, round_ = _round(request, pk, number, access.COMMENT)
     path = (request.POST.get("path") if request.method == "POST" else request.GET.get("path")) or ""
     mine = Rating.objects.filter(round=round_, rater=request.user, path=path).first()
     if request.method == "GET" and request.GET.get("cancel"):
@@ -125,10 +129,9 @@ def _control(round_, path: str, mine) -> str:
 @login_required
 def round_report(request, pk: int, number: int, format: str):
     """A closed round's results to download; an open one has none yet."""
-    membership = access.membership_for(request.user, pk, access.READ)
-    round_ = selectors.round_of(membership.proposal, number)
-    if round_ is None or format not in report.FORMATS:
-        raise Http404("No such round.")
+    _, round_ = _round(request, pk, number, access.READ)
+    if format not in report.FORMATS:
+        raise Http404("No such format.")
     if round_.is_open:
         messages.error(request, f"Round {number} is still open: its results come when it closes.")
         return redirect("round_list", pk=pk)
@@ -142,10 +145,7 @@ def round_report(request, pk: int, number: int, format: str):
 def round_rate(request, pk: int, number: int):
     """The Rate view: the round's entries one at a time, for the keyboard. Saving goes on
     to the next entry; a refusal keeps what was chosen on the screen."""
-    membership = access.membership_for(request.user, pk, access.COMMENT)
-    round_ = selectors.round_of(membership.proposal, number)
-    if round_ is None:
-        raise Http404("No such round.")
+    membership, round_ = _round(request, pk, number, access.COMMENT)
     entries = selectors.entries_in_scope(round_)
     mine = {item.path: item for item in Rating.objects.filter(round=round_, rater=request.user)}
     paths = [f"{kind.key}:{entry.pk}" for kind, entry in entries]
@@ -190,10 +190,7 @@ def round_rate(request, pk: int, number: int):
 @login_required
 @require_POST
 def round_remind(request, pk: int, number: int):
-    membership = access.membership_for(request.user, pk, access.MANAGE)
-    round_ = selectors.round_of(membership.proposal, number)
-    if round_ is None:
-        raise Http404("No such round.")
+    _, round_ = _round(request, pk, number, access.MANAGE)
     try:
         sent = services.round_remind(round_=round_, by=request.user)
     except ValidationError as error:
@@ -222,10 +219,7 @@ def round_thresholds(request, pk: int):
 @require_POST
 def round_again(request, pk: int, number: int):
     """A second round on a closed round's contested entries."""
-    membership = access.membership_for(request.user, pk, access.MANAGE)
-    round_ = selectors.round_of(membership.proposal, number)
-    if round_ is None:
-        raise Http404("No such round.")
+    _, round_ = _round(request, pk, number, access.MANAGE)
     try:
         again = services.round_open_again(round_=round_, by=request.user, too_few=bool(request.POST.get("too_few")))
     except ValidationError as error:
