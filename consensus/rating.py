@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from consensus import selectors
 from consensus.models import Rating
+from consensus.results import CLASSES, TOO_FEW
 from occupations import access
 
 PLACE = re.compile(r"<!--rating (\d+) ([a-z_]+:\d+)-->")
@@ -53,13 +54,35 @@ def _figure(value, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def result_line(round_, result) -> str:
+def _pct(result) -> str:
+    return "—" if result is None or result.relevant_pct is None else f"{result.relevant_pct:.0f}%"
+
+
+def _mean(result) -> str:
+    return _figure(result.importance_mean if result is not None else None)
+
+
+def movement_line(steps) -> str:
+    """How an entry moved between rounds, oldest first: [(round, result or None)]."""
+    if len(steps) < 2:
+        return ""
+    rounds = " → ".join(str(round_.number) for round_, _ in steps)
+    classes = " → ".join(result.kind if result is not None else TOO_FEW for _, result in steps)
+    relevant = " → ".join(_pct(result) for _, result in steps)
+    importance = " → ".join(_mean(result) for _, result in steps)
+    return (f'<div class="rating-movement small" role="group" aria-label="Movement between rounds">'
+            f'<span class="rating-round">Rounds {rounds}</span> · {escape(classes)} · relevant {relevant} · '
+            f'importance {importance}</div>')
+
+
+def result_line(round_, result, earlier=()) -> str:
     """An entry's result in a closed round: its class, figures and the raters' reasons
-    (named in a named round)."""
+    (named in a named round); after a second round, how it moved from the earlier ones."""
     number = round_.number
+    moved = movement_line([*earlier, (round_, result)])
     if result is None:
         return (f'<div class="rating-result result-none result-too-few-ratings" role="group" aria-label="Round {number} result">'
-                f'<span class="rating-round">Round {number}</span> · nobody rated this entry</div>')
+                f'<span class="rating-round">Round {number}</span> · nobody rated this entry{moved}</div>')
     css = css_name(result.kind)
     figures = [f"{result.raters} rater{'s' if result.raters != 1 else ''}"]
     if result.relevant_pct is not None:
@@ -78,7 +101,19 @@ def result_line(round_, result) -> str:
                    f'<ul class="mb-1">{items}</ul></details>')
     return (f'<div class="rating-result result-{css}" role="group" aria-label="Round {number} result">'
             f'<span class="badge result-badge">{escape(result.kind)}</span> '
-            f'<span class="rating-round">Round {number}</span> · {" · ".join(figures)}{reasons}</div>')
+            f'<span class="rating-round">Round {number}</span> · {" · ".join(figures)}{moved}{reasons}</div>')
+
+
+def earlier_of(round_, path: str, by_pk: dict, results) -> list[tuple]:
+    """(round, result) of the rounds this one followed, oldest first, as far as they are
+    closed and known."""
+    steps = []
+    seen = {round_.pk}
+    while round_.follows_id in by_pk and round_.follows_id not in seen:
+        round_ = by_pk[round_.follows_id]
+        seen.add(round_.pk)
+        steps.append((round_, results.get((round_.pk, path))))
+    return steps[::-1]
 
 
 def shown_result(entry, latest_first, results) -> tuple:
@@ -93,7 +128,6 @@ def shown_result(entry, latest_first, results) -> tuple:
 def class_counts(outline, closed, results) -> list[tuple[str, str, int]]:
     """(class, its CSS name, how many entries on the page show it), for the contents'
     filter."""
-    from consensus.results import CLASSES, TOO_FEW
     latest_first = sorted(closed, key=lambda item: -item.number)
     counts = dict.fromkeys(CLASSES, 0)
     for block in outline.walk():
@@ -115,10 +149,13 @@ def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
     places for the controls (the results are the same for every reader)."""
     results = results or {}
     latest_first = sorted(closed, key=lambda item: -item.number)
+    by_pk = {item.pk: item for item in closed}
 
     def result_of(entry) -> str:
         round_, result = shown_result(entry, latest_first, results)
-        return result_line(round_, result) if round_ is not None else ""
+        if round_ is None:
+            return ""
+        return result_line(round_, result, earlier_of(round_, entry.path, by_pk, results))
 
     if shared:
         def places(entry) -> str:

@@ -7,6 +7,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from consensus import selectors
 from consensus.models import Rating, Round
@@ -25,10 +26,31 @@ def _round(value, digits: int = 2):
     return None if value is None else round(value, digits)
 
 
+def earlier_rounds(round_: Round) -> list[Round]:
+    """The closed rounds a second (or third) round followed, oldest first."""
+    found, seen = [], {round_.pk}
+    while round_.follows_id is not None and round_.follows_id not in seen:
+        round_ = round_.follows
+        seen.add(round_.pk)
+        if round_.is_open:
+            break
+        found.append(round_)
+    return found[::-1]
+
+
+def columns(round_: Round) -> list[str]:
+    """The table's columns: after a second round, each earlier round's class and figures,
+    so that the sheet shows how each entry moved."""
+    extra = [f"round_{item.number}_{name}" for item in earlier_rounds(round_)
+             for name in ("class", "relevant_pct", "importance_mean")]
+    return [*COLUMNS, *extra]
+
+
 def rows(round_: Round) -> list[dict]:
     """Each entry's row: those in the round's scope now, then the ones deleted since that
     were rated."""
-    results = selectors.round_results([round_], round_.proposal_id)
+    earlier = earlier_rounds(round_)
+    results = selectors.round_results([round_, *earlier], round_.proposal_id)
     entries = [(kind, entry, f"{kind.key}:{entry.pk}") for kind, entry in selectors.entries_in_scope(round_)]
     shown = {path for _, _, path in entries}
     for path in sorted(set(Rating.objects.filter(round=round_).values_list("path", flat=True)) - shown):
@@ -57,12 +79,19 @@ def rows(round_: Round) -> list[dict]:
             "class": result.kind if result else "Too few ratings",
             "agreed": ("yes" if result.agreed else "no") if result else "no",
         })
+        for item in earlier:
+            before = results.get((item.pk, path))
+            table[-1].update({
+                f"round_{item.number}_class": before.kind if before else "Too few ratings",
+                f"round_{item.number}_relevant_pct": _round(before.relevant_pct, 1) if before else None,
+                f"round_{item.number}_importance_mean": _round(before.importance_mean) if before else None,
+            })
     return table
 
 
 def as_csv(round_: Round, table: list[dict]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns(round_))
     writer.writeheader()
     writer.writerows(table)
     return out.getvalue().encode("utf-8-sig")  # the mark tells Excel it is UTF-8
@@ -72,14 +101,17 @@ def as_xlsx(round_: Round, table: list[dict]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"Round {round_.number}"
-    sheet.append(list(COLUMNS))
+    names = columns(round_)
+    sheet.append(names)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table:
-        sheet.append([row[name] for name in COLUMNS])
+        sheet.append([row.get(name) for name in names])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJK", (16, 40, 14, 70, 8, 12, 16, 14, 14, 16, 8)):
         sheet.column_dimensions[letter].width = width
+    for index in range(len(COLUMNS), len(names)):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = 18
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

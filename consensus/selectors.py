@@ -3,7 +3,7 @@
 from django.db.models import Count
 
 from consensus.models import Rating, Round, Thresholds
-from consensus.results import Result, Rules, result_of
+from consensus.results import TOO_FEW, Result, Rules, result_of
 from occupations import access
 from occupations.kinds import ITEMS, KINDS_BY_KEY
 from occupations.members import display_name
@@ -11,7 +11,7 @@ from occupations.models import Membership, OccupationGroup
 
 
 def rounds_of(proposal) -> list[Round]:
-    return list(Round.objects.filter(proposal=proposal).select_related("group", "opened_by", "closed_by")
+    return list(Round.objects.filter(proposal=proposal).select_related("group", "opened_by", "closed_by", "follows")
                 .order_by("-number"))
 
 
@@ -157,3 +157,19 @@ def unfinished(round_: Round) -> list[tuple]:
         if rated < len(paths):
             found.append((member, rated, len(paths)))
     return sorted(found, key=lambda row: (row[1], display_name(row[0].user)))
+
+
+def moved(round_: Round) -> list[tuple[str, str, int]]:
+    """A closed round that followed another: how many of its entries went from each class
+    to each, as (class before, class now, count), most first."""
+    first = round_.follows
+    if round_.is_open or first is None or first.is_open:
+        return []
+    results = round_results([first, round_], round_.proposal_id)
+    counts: dict[tuple[str, str], int] = {}
+    for kind, entry in entries_in_scope(round_):
+        path = f"{kind.key}:{entry.pk}"
+        before, now = results.get((first.pk, path)), results.get((round_.pk, path))
+        key = (before.kind if before else TOO_FEW, now.kind if now else TOO_FEW)
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(((before, now, count) for (before, now), count in counts.items()), key=lambda row: -row[2])

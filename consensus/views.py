@@ -61,6 +61,7 @@ def round_list(request, pk: int):
         round_.raters = selectors.raters_of(round_)
         round_.progress = selectors.progress(round_, request.user) if can_rate and round_.is_open else None
         round_.unfinished = selectors.unfinished(round_) if can_manage and round_.is_open else []
+        round_.moved = selectors.moved(round_) if round_.follows_id else []
     rules = Rules.of(selectors.thresholds_of(proposal.pk))
     return render(request, "consensus/round_list.html", {
         "proposal": proposal,
