@@ -60,6 +60,11 @@ class Round(models.Model):
         return set(self.paths.split()) if self.follows_id or self.paths else None
 
     @property
+    def ended_at(self):
+        """When it closed: by a coordinator, or at its closing date."""
+        return self.closed_at or self.closes_at
+
+    @property
     def is_open(self) -> bool:
         """Open, and not past its closing date (it closes itself then, whether or not
         anyone has closed it since)."""

@@ -75,6 +75,19 @@ def movement_line(steps) -> str:
             f'importance {importance}</div>')
 
 
+def figures(result) -> str:
+    """A result's figures in words: raters, relevant share, importance, agreement."""
+    found = [f"{result.raters} rater{'s' if result.raters != 1 else ''}"]
+    if result.relevant_pct is not None:
+        found.append(f"{result.relevant_pct:.0f}% relevant ({result.yes} yes, {result.no} no"
+                     f"{f', {result.unsure} not sure' if result.unsure else ''})")
+    if result.importance_mean is not None:
+        found.append(f"importance {_figure(result.importance_mean)} (sd {_figure(result.importance_sd)}, "
+                     f"IQR {_figure(result.importance_iqr)})")
+    found.append("panel agreed" if result.agreed else "no agreement")
+    return " · ".join(found)
+
+
 def result_line(round_, result, earlier=()) -> str:
     """An entry's result in a closed round: its class, figures and the raters' reasons
     (named in a named round); after a second round, how it moved from the earlier ones."""
@@ -84,14 +97,6 @@ def result_line(round_, result, earlier=()) -> str:
         return (f'<div class="rating-result result-none result-too-few-ratings" role="group" aria-label="Round {number} result">'
                 f'<span class="rating-round">Round {number}</span> · nobody rated this entry{moved}</div>')
     css = css_name(result.kind)
-    figures = [f"{result.raters} rater{'s' if result.raters != 1 else ''}"]
-    if result.relevant_pct is not None:
-        figures.append(f"{result.relevant_pct:.0f}% relevant ({result.yes} yes, {result.no} no"
-                       f"{f', {result.unsure} not sure' if result.unsure else ''})")
-    if result.importance_mean is not None:
-        figures.append(f"importance {_figure(result.importance_mean)} (sd {_figure(result.importance_sd)}, "
-                       f"IQR {_figure(result.importance_iqr)})")
-    figures.append("panel agreed" if result.agreed else "no agreement")
     reasons = ""
     if result.reasons:
         items = "".join(
@@ -101,7 +106,7 @@ def result_line(round_, result, earlier=()) -> str:
                    f'<ul class="mb-1">{items}</ul></details>')
     return (f'<div class="rating-result result-{css}" role="group" aria-label="Round {number} result">'
             f'<span class="badge result-badge">{escape(result.kind)}</span> '
-            f'<span class="rating-round">Round {number}</span> · {" · ".join(figures)}{moved}{reasons}</div>')
+            f'<span class="rating-round">Round {number}</span> · {figures(result)}{moved}{reasons}</div>')
 
 
 def earlier_of(round_, path: str, by_pk: dict, results) -> list[tuple]:

@@ -26,22 +26,10 @@ def _round(value, digits: int = 2):
     return None if value is None else round(value, digits)
 
 
-def earlier_rounds(round_: Round) -> list[Round]:
-    """The closed rounds a second (or third) round followed, oldest first."""
-    found, seen = [], {round_.pk}
-    while round_.follows_id is not None and round_.follows_id not in seen:
-        round_ = round_.follows
-        seen.add(round_.pk)
-        if round_.is_open:
-            break
-        found.append(round_)
-    return found[::-1]
-
-
 def columns(round_: Round) -> list[str]:
     """The table's columns: after a second round, each earlier round's class and figures,
     so that the sheet shows how each entry moved."""
-    extra = [f"round_{item.number}_{name}" for item in earlier_rounds(round_)
+    extra = [f"round_{item.number}_{name}" for item in selectors.earlier_rounds(round_)
              for name in ("class", "relevant_pct", "importance_mean")]
     return [*COLUMNS, *extra]
 
@@ -49,7 +37,7 @@ def columns(round_: Round) -> list[str]:
 def rows(round_: Round) -> list[dict]:
     """Each entry's row: those in the round's scope now, then the ones deleted since that
     were rated."""
-    earlier = earlier_rounds(round_)
+    earlier = selectors.earlier_rounds(round_)
     results = selectors.round_results([round_, *earlier], round_.proposal_id)
     entries = [(kind, entry, f"{kind.key}:{entry.pk}") for kind, entry in selectors.entries_in_scope(round_)]
     shown = {path for _, _, path in entries}

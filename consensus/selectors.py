@@ -173,3 +173,15 @@ def moved(round_: Round) -> list[tuple[str, str, int]]:
         key = (before.kind if before else TOO_FEW, now.kind if now else TOO_FEW)
         counts[key] = counts.get(key, 0) + 1
     return sorted(((before, now, count) for (before, now), count in counts.items()), key=lambda row: -row[2])
+
+
+def earlier_rounds(round_: Round) -> list[Round]:
+    """The closed rounds a second (or third) round followed, oldest first."""
+    found, seen = [], {round_.pk}
+    while round_.follows_id is not None and round_.follows_id not in seen:
+        round_ = round_.follows
+        seen.add(round_.pk)
+        if round_.is_open:
+            break
+        found.append(round_)
+    return found[::-1]

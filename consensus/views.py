@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from consensus import rating, report, selectors, services
+from consensus import applying, rating, report, selectors, services
 from consensus.forms import RatingForm, RoundOpenForm, ThresholdsForm
 from consensus.results import Rules
 from consensus.models import Rating
-from occupations import access
+from occupations import access, diffs
 
 
 def annotate_page(*, outline, membership, paths=None, shared=False) -> dict:
@@ -71,6 +71,7 @@ def round_list(request, pk: int):
         "thresholds_form": ThresholdsForm(initial={**vars(rules), "agreement_pct": round(rules.agreement_pct)})
         if can_manage else None,
         "can_manage": can_manage,
+        "can_write": access.role_allows(membership.role, access.WRITE),
         "form": form,
     }, status=400 if form is not None and form.is_bound and form.errors else 200)
 
@@ -229,3 +230,59 @@ def round_again(request, pk: int, number: int):
         messages.success(request, f"Round {again.number} is open: {again.scope_label} "
                                   f"({len(again.path_set)} entr{'y' if len(again.path_set) == 1 else 'ies'}).")
     return redirect("round_list", pk=pk)
+
+
+def _conflict(change, error) -> dict:
+    """A change not applied because someone saved the entry since it was reviewed: shown
+    as an edit's conflict is, what is saved now beside what was reviewed."""
+    current = error.current
+    if current is None:
+        return {"change": change, "deleted": True, "fields": []}
+    record = current.history.select_related("history_user").first()
+    fields = []
+    for name in error.fields:
+        now, reviewed = getattr(current, name), error.mine.get(name)
+        if name == "is_may":
+            now, reviewed = ("“may” statement" if value else "required duty" for value in (now, reviewed))
+        row = {"label": current._meta.get_field(name).verbose_name.capitalize(), "now": now, "mine": reviewed}
+        if isinstance(now, str) and isinstance(reviewed, str) and name != "is_may":
+            row["pieces"] = diffs.word_diff(reviewed, now)
+        fields.append(row)
+    return {"change": change, "deleted": False, "who": record.history_user if record else None,
+            "when": record.history_date if record else None, "fields": fields}
+
+
+def _applied(outcome) -> str:
+    counts = {action: sum(1 for change in outcome.applied if change.action == action) for action in applying.SAYS}
+    said = [f"{counts[applying.REQUIRED]} made required" if counts[applying.REQUIRED] else "",
+            f"{counts[applying.MAY]} made “may”" if counts[applying.MAY] else "",
+            f"{counts[applying.REMOVE]} suggested for removal" if counts[applying.REMOVE] else ""]
+    total = len(outcome.applied)
+    return f"Applied {total} change{'s' if total != 1 else ''}: {', '.join(part for part in said if part)}."
+
+
+@login_required
+def round_apply(request, pk: int, number: int):
+    """A closed round's results as changes to the text, listed with their figures for an
+    editor to review, then applied: the ones left ticked."""
+    membership, round_ = _round(request, pk, number, access.WRITE)
+    if round_.is_open:
+        messages.error(request, f"Round {number} is still open: its results come when it closes.")
+        return redirect("round_list", pk=pk)
+    conflicts = []
+    if request.method == "POST":
+        outcome = applying.apply(round_=round_, by=request.user, chosen=request.POST.getlist("change"))
+        if outcome.applied:
+            messages.success(request, _applied(outcome))
+        if outcome.gone:
+            messages.info(request, f"{len(outcome.gone)} change{'s were' if len(outcome.gone) != 1 else ' was'} "
+                                   "no longer needed: made meanwhile, or the entry is gone.")
+        if not outcome.applied and not outcome.gone and not outcome.conflicts:
+            messages.info(request, "Nothing was ticked: nothing applied.")
+        conflicts = [_conflict(change, error) for change, error in outcome.conflicts]
+        if not conflicts:
+            return redirect("round_apply", pk=pk, number=number)
+    return render(request, "consensus/apply.html", {
+        "proposal": membership.proposal, "round": round_, "plan": applying.plan(round_), "conflicts": conflicts,
+        "chain": [*selectors.earlier_rounds(round_), round_],
+    }, status=409 if conflicts else 200)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from consensus import services as consensus
+from consensus.models import Round
 from occupations import services
 from occupations.kinds import kind_for
 from tests.conftest import PASSWORD, log_in
@@ -92,3 +93,65 @@ def test_five_reviewers_rate_by_keyboard_and_the_classes_appear_when_closed(roun
     expect(cora.locator(f"#task-{tasks[2].pk}")).to_be_hidden()
     cora.get_by_role("radio", name="All entries").first.check()
     expect(cora.locator(f"#task-{tasks[2].pk}")).to_be_visible()
+
+
+def test_a_second_round_on_the_contested_task_then_apply(round_, new_page):
+    """Round 1 (rated already): the first task Core, the second Supplemental, the third
+    Contested and a "may" statement. In Chromium the coordinator rates the contested task
+    again, a reviewer rates it by keyboard, the round closes, and the coordinator applies
+    the results: the second task becomes "may", the third, now Core, required."""
+    round_, tasks = round_
+    User = get_user_model()
+    cora, reviewers = User.objects.get(username="cora"), [User.objects.get(username=f"rev{n}") for n in range(5)]
+    services.object_update(tasks[2], values={"is_may": True}, base_version=tasks[2].version, by=cora)
+    for number, person in enumerate(reviewers):
+        for task, relevant, importance in ((tasks[0], "yes", 4), (tasks[1], "yes", 2),
+                                           (tasks[2], "yes" if number < 3 else "no", 3)):
+            consensus.rating_set(round_=round_, by=person, path=f"task:{task.pk}", relevant=relevant,
+                                 importance=importance if relevant == "yes" else None,
+                                 reason="" if relevant == "yes" else "Coders do that.")
+    consensus.round_close(round_=round_, by=cora)
+    proposal_id = round_.proposal_id
+
+    page = new_page()
+    log_in(page, "cora")
+    page.goto(f"/proposals/{proposal_id}/rounds/")
+    page.get_by_role("button", name="Rate its contested entries again (round 1)").click()
+    expect(page.get_by_text("Round 2 is open: Contested entries of round 1")).to_be_visible()
+
+    rev = new_page()
+    log_in(rev, "rev0")
+    rev.goto(f"/proposals/{proposal_id}/rounds/2/rate/all/")
+    expect(rev.locator(".rate-words")).to_have_text(TASKS[2])
+    expect(rev.locator(".rate-before")).to_contain_text("Contested")
+    rate(rev, "y4")
+    expect(rev.locator("#rate-progress")).to_have_text("You have rated 1 of 1.")
+    second = Round.objects.get(proposal_id=proposal_id, number=2)
+    for person in reviewers[1:]:
+        consensus.rating_set(round_=second, by=person, path=f"task:{tasks[2].pk}", relevant="yes", importance=4)
+
+    page.reload()
+    page.get_by_role("button", name="Close round 2").click()
+    expect(page.get_by_text("Since round 1: 1 Contested → Core.")).to_be_visible()
+    page.goto(f"/proposals/{proposal_id}/")
+    expect(page.locator(f"#task-{tasks[2].pk} .rating-movement")).to_contain_text("Contested → Core")
+
+    page.goto(f"/proposals/{proposal_id}/rounds/")
+    page.get_by_role("link", name="Apply to the text (round 2)").click()
+    rows = page.locator(".apply-row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(TASKS[1])
+    expect(rows.nth(0)).to_contain_text("Make it a “may” statement")
+    expect(rows.nth(1)).to_contain_text("Core round 2")
+    expect(rows.nth(1)).to_contain_text("Make it a required duty")
+    page.get_by_role("button", name="Apply the ticked changes").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Applied 2 changes: 1 made required, 1 made “may”.")).to_be_visible()
+    expect(page.locator(".apply-nothing")).to_be_visible()
+
+    page.goto(f"/proposals/{proposal_id}/")
+    expect(page.locator(f"#task-{tasks[1].pk}").get_by_text("may", exact=True)).to_be_visible()
+    expect(page.locator(f"#task-{tasks[2].pk}").get_by_text("may", exact=True)).to_have_count(0)
+    page.goto(f"/proposals/{proposal_id}/history/")
+    expect(page.get_by_text("From rating round 2: Core").first).to_be_visible()
+    expect(page.get_by_text("From rating round 1: Supplemental").first).to_be_visible()
