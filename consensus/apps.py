@@ -8,9 +8,11 @@ class ConsensusConfig(AppConfig):
     verbose_name = "Consensus"
 
     def ready(self):
+        from consensus import benchmark
         from consensus.rating import personalize
         from consensus.views import annotate_page
-        from occupations import annotations
+        from occupations import annotations, benchmarks
 
         annotations.register(annotate_page)
         annotations.register_personalizer(personalize)
+        benchmarks.register("consensus", benchmark.section, benchmark.arguments)

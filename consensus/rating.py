@@ -24,6 +24,15 @@ def box_id(number: int, path: str) -> str:
     return f"rating-{number}-{path.replace(':', '-')}"
 
 
+def _url(round_, name: str) -> str:
+    """A round's address, worked out once for the thousand entries of a page (reverse()
+    costs more than the rest of an entry's line)."""
+    urls = round_.__dict__.setdefault("_urls", {})
+    if name not in urls:
+        urls[name] = reverse(name, args=[round_.proposal_id, round_.number])
+    return urls[name]
+
+
 def describe(rating: Rating | None) -> str:
     if rating is None:
         return "not rated yet"
@@ -37,7 +46,7 @@ def control(round_, path: str, *, raters: int, rating: Rating | None, can_rate: 
     count = f"{raters} {'has' if raters == 1 else 'have'} rated"
     parts = [f'<span class="rating-round">Round {round_.number}</span>']
     if can_rate:
-        url = reverse("rating_form", args=[round_.proposal_id, round_.number]) + f"?path={escape(path)}"
+        url = _url(round_, "rating_form") + f"?path={escape(path)}"
         state = "rated" if rating is not None else "unrated"
         parts.append(f'<span class="rating-mine rating-{state}">You: {escape(describe(rating))}</span>')
         parts.append(f'<span class="rating-count">{count}</span>')
@@ -88,7 +97,28 @@ def figures(result) -> str:
     return " · ".join(found)
 
 
-def result_line(round_, result, earlier=()) -> str:
+def reasons_list(reasons) -> str:
+    items = "".join(
+        f'<li><span class="text-body-secondary">{escape(relevance)}{": " + escape(name) if name else ""}</span> '
+        f"{escape(reason)}</li>" for name, relevance, reason in reasons)
+    return f'<ul class="mb-1">{items}</ul>'
+
+
+def _reasons(round_, result, path: str) -> str:
+    """The raters' reasons, folded: inline when read already; else read when opened (a
+    thousand entries' reasons would double the page), a link without script."""
+    if result.reasons:
+        return (f'<details class="rating-reasons"><summary>Reasons ({len(result.reasons)})</summary>'
+                f"{reasons_list(result.reasons)}</details>")
+    if not result.reason_count or not path:
+        return ""
+    url = escape(_url(round_, "round_reasons") + f"?path={path}")
+    return (f'<details class="rating-reasons" hx-get="{url}" hx-trigger="toggle once" '
+            f'hx-target="find .rating-reasons-list"><summary>Reasons ({result.reason_count})</summary>'
+            f'<div class="rating-reasons-list"><a href="{url}">Read the reasons</a></div></details>')
+
+
+def result_line(round_, result, earlier=(), path: str = "") -> str:
     """An entry's result in a closed round: its class, figures and the raters' reasons
     (named in a named round); after a second round, how it moved from the earlier ones."""
     number = round_.number
@@ -97,16 +127,10 @@ def result_line(round_, result, earlier=()) -> str:
         return (f'<div class="rating-result result-none result-too-few-ratings" role="group" aria-label="Round {number} result">'
                 f'<span class="rating-round">Round {number}</span> · nobody rated this entry{moved}</div>')
     css = css_name(result.kind)
-    reasons = ""
-    if result.reasons:
-        items = "".join(
-            f'<li><span class="text-body-secondary">{escape(relevance)}{": " + escape(name) if name else ""}</span> '
-            f"{escape(reason)}</li>" for name, relevance, reason in result.reasons)
-        reasons = (f'<details class="rating-reasons"><summary>Reasons ({len(result.reasons)})</summary>'
-                   f'<ul class="mb-1">{items}</ul></details>')
     return (f'<div class="rating-result result-{css}" role="group" aria-label="Round {number} result">'
             f'<span class="badge result-badge">{escape(result.kind)}</span> '
-            f'<span class="rating-round">Round {number}</span> · {figures(result)}{moved}{reasons}</div>')
+            f'<span class="rating-round">Round {number}</span> · {figures(result)}{moved}'
+            f'{_reasons(round_, result, path)}</div>')
 
 
 def earlier_of(round_, path: str, by_pk: dict, results) -> list[tuple]:
@@ -160,7 +184,7 @@ def extras_for(membership, rounds, closed=(), results=None, *, shared: bool):
         round_, result = shown_result(entry, latest_first, results)
         if round_ is None:
             return ""
-        return result_line(round_, result, earlier_of(round_, entry.path, by_pk, results))
+        return result_line(round_, result, earlier_of(round_, entry.path, by_pk, results), entry.path)
 
     if shared:
         def places(entry) -> str:

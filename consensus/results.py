@@ -15,6 +15,7 @@ Supplemental, the Delphi studies' agreement):
 Two thirds and one third are compared in whole numbers (yes × 3 against (yes + no) × 2),
 so 4 of 6 is exactly two thirds."""
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,7 +52,8 @@ class Result:
     importance_iqr: float | None
     kind: str  # the class
     agreed: bool
-    reasons: list = field(default_factory=list)  # (name or "", relevance, reason)
+    reason_count: int = 0  # how many raters gave a reason
+    reasons: list = field(default_factory=list)  # (name or "", relevance, reason), when read
 
 
 def _iqr(values: list[int]) -> float | None:
@@ -69,8 +71,12 @@ def result_of(ratings, rules: Rules, eligible: int) -> Result:
     answers = [relevant for relevant, _ in ratings]
     yes, no, unsure = answers.count("yes"), answers.count("no"), answers.count("unsure")
     importance = [value for relevant, value in ratings if relevant == "yes" and value is not None]
-    mean = statistics.fmean(importance) if importance else None
-    sd = statistics.pstdev(importance) if importance else None
+    count, total = len(importance), sum(importance)
+    mean = total / count if importance else None
+    # In whole numbers until the root (statistics.pstdev's exact fractions cost a
+    # thousand entries' page a tenth of a second): variance = (n·Σx² − (Σx)²) / n².
+    sd = math.sqrt(count * sum(value * value for value in importance) - total * total) / count \
+        if importance else None
     iqr = _iqr(importance)
     answered = yes + no
     quorum = max(1, min(rules.quorum, eligible)) if eligible else rules.quorum

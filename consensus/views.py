@@ -14,6 +14,7 @@ from consensus.forms import RatingForm, RoundOpenForm, ThresholdsForm
 from consensus.results import Rules
 from consensus.models import Rating
 from occupations import access, diffs
+from occupations.kinds import KINDS_BY_KEY
 
 
 def annotate_page(*, outline, membership, paths=None, shared=False) -> dict:
@@ -180,7 +181,10 @@ def round_rate(request, pk: int, number: int):
     before = ""
     if round_.follows_id and entry is not None:  # the first round's result, beside the entry
         first = round_.follows
-        before = rating.result_line(first, selectors.round_results([first], pk).get((first.pk, paths[index])))
+        result = selectors.round_results([first], pk).get((first.pk, paths[index]))
+        if result is not None:
+            result.reasons = selectors.reasons_of(first, paths[index])
+        before = rating.result_line(first, result)
     return render(request, "consensus/rate.html", {
         "proposal": membership.proposal, "round": round_, "form": form, "kind": kind, "entry": entry,
         "words": report.words(kind, entry) if entry is not None else "", "at": index + 1, "total": len(entries),
@@ -286,3 +290,25 @@ def round_apply(request, pk: int, number: int):
         "proposal": membership.proposal, "round": round_, "plan": applying.plan(round_), "conflicts": conflicts,
         "chain": [*selectors.earlier_rounds(round_), round_],
     }, status=409 if conflicts else 200)
+
+
+@login_required
+def round_reasons(request, pk: int, number: int):
+    """The raters' reasons for one entry of a closed round: into the folded list under it
+    on the page (htmx), or a page of their own."""
+    membership, round_ = _round(request, pk, number, access.READ)
+    if round_.is_open:
+        raise Http404("The reasons are read when the round closes.")
+    path = request.GET.get("path", "")[:100]
+    reasons = selectors.reasons_of(round_, path)
+    if request.htmx:
+        return HttpResponse(rating.reasons_list(reasons) if reasons else "<p class=\"mb-1\">No reasons given.</p>")
+    kind, _, entry_pk = path.partition(":")
+    words = ""
+    if kind in KINDS_BY_KEY and entry_pk.isdigit():
+        entry = KINDS_BY_KEY[kind].model.objects.filter(proposal_id=pk, pk=int(entry_pk)).first()
+        words = report.words(KINDS_BY_KEY[kind], entry) if entry is not None else ""
+    return render(request, "consensus/reasons.html", {
+        "proposal": membership.proposal, "round": round_, "words": words, "anchor": path.replace(":", "-"),
+        "reasons": mark_safe(rating.reasons_list(reasons)) if reasons else "",
+    })

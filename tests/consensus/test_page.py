@@ -42,7 +42,7 @@ def result_of(doc, task):
 
 @pytest.mark.parametrize("anonymous", [True, False])
 def test_everyone_sees_each_entrys_class_figures_and_reasons_once_closed(client, proposal, owner, health_it,
-                                                                      observer, anonymous):
+                                                                      observer, outsider, anonymous):
     tasks = list(Task.objects.filter(group=health_it).order_by("position", "id"))
     round_ = services.round_open(proposal=proposal, by=owner, entry_kind="task", group=health_it,
                                  anonymous=anonymous)
@@ -51,15 +51,26 @@ def test_everyone_sees_each_entrys_class_figures_and_reasons_once_closed(client,
                                                 ("no", None)]):
         services.rating_set(round_=round_, by=person, path=f"task:{tasks[0].pk}", relevant=answer,
                             importance=value, reason="Not informatics work." if answer == "no" else "")
-    # while open, nobody sees results
+    # while open, nobody sees results, nor reasons
     assert result_of(page(client, proposal, observer), tasks[0]) is None
+    assert client.get(reverse("round_reasons", args=[proposal.pk, 1]) + f"?path=task:{tasks[0].pk}").status_code == 404
     services.round_close(round_=round_, by=owner)
     for reader in (observer, people[0], owner):
         text = result_of(page(client, proposal, reader), tasks[0])
         assert "Core" in text and "6 raters" in text and "67% relevant (4 yes, 2 no)" in text
         assert "importance 3.0 (sd 1.4, IQR 1.0)" in text and "no agreement" in text
-        assert "Reasons (2)" in text and "Not informatics work." in text
-        assert ("Rater4 Tester" in text) is (not anonymous)
+        assert "Reasons (2)" in text
+        # read when opened (htmx), or on a page of their own
+        url = reverse("round_reasons", args=[proposal.pk, 1]) + f"?path=task:{tasks[0].pk}"
+        link = page(client, proposal, reader).xpath(f'//*[@id="task-{tasks[0].pk}"]//details[@hx-get]')[0]
+        assert link.get("hx-get") == url and link.get("hx-trigger") == "toggle once"
+        folded = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert folded.count("<li>") == 2 and "Not informatics work." in folded
+        assert ("Rater4 Tester" in folded) is (not anonymous)
+        whole = client.get(url)
+        assert whole.status_code == 200 and "Not informatics work." in whole.content.decode()
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
     # an entry nobody rated says so; one outside the round shows nothing
     doc = page(client, proposal, observer)
     assert "nobody rated this entry" in result_of(doc, tasks[1])

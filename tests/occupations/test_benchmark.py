@@ -59,10 +59,12 @@ def test_it_measures_the_word_export_beside_python_docx_and_leaves_nothing_behin
 
 def test_it_runs_the_page_table_the_export_and_the_import_by_default_and_says_which_sections_there_are(
         db, capsys):
-    call_command("benchmark", "--sizes", "5", "--export-sizes", "5", "--import-sizes", "5", "--repeat", "1")
+    call_command("benchmark", "--sizes", "5", "--export-sizes", "5", "--import-sizes", "5", "--consensus-entries", "5",
+                 "--consensus-raters", "2", "--repeat", "1")
     out = capsys.readouterr().out
     assert out.index("Proposal page") < out.index("Word export") < out.index("Word import")
-    with pytest.raises(CommandError, match="page, export, import"):
+    assert "Consensus: a round on 5 entries rated by 2 members" in out
+    with pytest.raises(CommandError, match="page, export, import, upload, consensus"):
         call_command("benchmark", "--only", "pages")
 
 
