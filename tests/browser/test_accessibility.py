@@ -50,6 +50,10 @@ def test_the_rating_pages_have_nothing_serious_for_axe(new_page, role):
     group = OccupationGroup.objects.get(proposal=proposal, title__startswith="Health Information Technology")
     coordinator = get_user_model().objects.get(username="coordinator")
     closed = consensus.round_open(proposal=proposal, by=coordinator, entry_kind="task", group=group)
+    first = group.task_entries.order_by("position", "id").first()
+    for name in ("coordinator", "editor", "reviewer"):  # Supplemental, with a reason: a change to apply
+        consensus.rating_set(round_=closed, by=get_user_model().objects.get(username=name), path=f"task:{first.pk}",
+                             relevant="yes", importance=2, reason="Frequent, not done by all.")
     consensus.round_close(round_=closed, by=coordinator)
     consensus.round_open(proposal=proposal, by=coordinator, entry_kind="task", group=group)
     page = new_page()
@@ -58,6 +62,11 @@ def test_the_rating_pages_have_nothing_serious_for_axe(new_page, role):
     urls = [f"/proposals/{proposal.pk}/", f"/proposals/{proposal.pk}/rounds/"]
     if role != "observer":
         urls.append(f"/proposals/{proposal.pk}/rounds/2/rate/all/")
+    if role == "coordinator":
+        urls += [f"/proposals/{proposal.pk}/rounds/1/apply/",
+                 f"/proposals/{proposal.pk}/rounds/1/reasons/?path=task:{first.pk}"]
     for url in urls:
         page.goto(url)
         assert problems(page) == [], url
+        if url.endswith("/apply/"):
+            assert page.locator(".apply-row").count() == 1
