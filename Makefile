@@ -33,6 +33,7 @@ setup-dev: $(VENV)/.installed-dev
 
 demo: setup
 	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_reference
 	$(DEV) $(PY) manage.py load_demo
 
 run: demo
@@ -45,6 +46,7 @@ serve: setup
 	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY to a long random string, e.g. SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"; exit 2; }
 	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS to the host names people use, e.g. ALLOWED_HOSTS=soc.example.org"; exit 2; }
 	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py load_reference
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config socproposal/gunicorn.conf.py socproposal.wsgi
 

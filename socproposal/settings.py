@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "comments",
     "documents",
     "consensus",
+    "reference",
 ]
 
 MIDDLEWARE = [
