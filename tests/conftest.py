@@ -18,6 +18,25 @@ def make_user(username: str):
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the shipped reference data (the 2018 SOC, BLS's figures)
+    loaded once, as `make run` loads it. Tests that empty the database (the browser's)
+    take it away; the reference_data fixture loads it again where a test needs it."""
+    from reference import loading
+
+    with django_db_blocker.unblock():
+        loading.load()
+
+
+@pytest.fixture
+def reference_data(db):
+    """The reference data, there (loaded again if a test before emptied the database)."""
+    from reference import loading
+
+    return loading.load()
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """Tests make many users; a quick hasher keeps them quick (real ones stay slow)."""

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_loads_every_group_of_the_2018_soc_and_the_national_figures(capsys):
-    call_command("load_reference")
+    call_command("load_reference", "--force")
     out = capsys.readouterr().out
     assert "2018 Standard Occupational Classification: loaded (23 major, 98 minor, 459 broad, 867 detailed, " \
            "6,520 direct-match titles)" in out
@@ -90,6 +90,7 @@ def test_a_damaged_file_is_refused_saying_where_and_the_loaded_release_stays(tmp
 
 
 def test_a_missing_file_is_said(tmp_path):
+    Release.objects.all().delete()
     data = tmp_path / "data"
     shutil.copytree(loading.DATA, data)
     (data / "soc2018" / "definitions.csv").unlink()

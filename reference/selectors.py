@@ -1,0 +1,197 @@
+"""Reading the reference data: finding occupations by code, by words of their title or
+definition, or by a job title BLS codes to them; each with its place in the hierarchy,
+its direct-match titles and its national figures in words."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from reference.models import Estimate, Footnote, MatchTitle, Occupation, Release
+
+LIMIT = 25
+HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
+CODE_PREFIX = re.compile(r"^\d{2}(-\d{0,4})?$")
+BARE_CODE = re.compile(r"^\d{3,6}$")
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+LEVEL_ORDER = {level: place for place, level in enumerate(Occupation.Level.values)}
+
+# Why an occupation was found, best first.
+BY_CODE, BY_TITLE_PHRASE, BY_JOB_TITLE, BY_TITLE_WORDS, BY_JOB_TITLE_WORDS, BY_DEFINITION = range(6)
+
+
+@dataclass
+class Figure:
+    """An occupation's national estimate, as BLS published it."""
+
+    employment: int | None
+    median_wage: int | None
+    mean_wage: int | None
+    year: int
+    period: str
+    source: str
+    sector: str = ""
+    notes: list[str] = field(default_factory=list)  # the footnotes, in words
+
+    @property
+    def employment_words(self) -> str:
+        if self.employment is None:
+            return "not published"
+        return f"{self.employment:,}"
+
+    @property
+    def median_wage_words(self) -> str:
+        return f"${self.median_wage:,} a year" if self.median_wage is not None else "not published"
+
+
+@dataclass
+class Found:
+    occupation: Occupation
+    why: int
+    matched: str = ""  # the job title that matched, when one did
+    hierarchy: list[Occupation] = field(default_factory=list)  # major first, down to its parent
+    match_titles: list[MatchTitle] = field(default_factory=list)
+    figure: Figure | None = None
+
+    @property
+    def why_words(self) -> str:
+        return {BY_CODE: "code", BY_TITLE_PHRASE: "title", BY_TITLE_WORDS: "title",
+                BY_JOB_TITLE: f"job title “{self.matched}”", BY_JOB_TITLE_WORDS: f"job title “{self.matched}”",
+                BY_DEFINITION: "definition"}[self.why]
+
+
+def latest(kind: str) -> Release | None:
+    return Release.objects.filter(kind=kind).order_by("-year", "-id").first()
+
+
+def normalized(query: str) -> str:
+    return " ".join((query or "").translate(HYPHENS).split())[:200]
+
+
+def _as_code(query: str) -> str | None:
+    """A code or the start of one: 15-1242, 15-12, 15; 151242 written without its hyphen."""
+    if CODE_PREFIX.match(query):
+        return query
+    if BARE_CODE.match(query):
+        return f"{query[:2]}-{query[2:]}"
+    return None
+
+
+def _all_words(field_name: str, words: list[str]) -> Q:
+    found = Q()
+    for word in words:
+        found &= Q(**{f"{field_name}__icontains": word})
+    return found
+
+
+def _ranked(release: Release, query: str) -> dict[int, tuple[int, str]]:
+    """{occupation id: (why, matched job title)} of what the query finds."""
+    code = _as_code(query)
+    occupations = Occupation.objects.filter(release=release)
+    if code is not None:
+        return {pk: (BY_CODE, "") for pk in occupations.filter(code__startswith=code).values_list("id", flat=True)}
+    words = WORD.findall(query)[:12]
+    if not words:
+        return {}
+    phrase = " ".join(words).lower()
+    found: dict[int, tuple[int, str]] = {}
+
+    def keep(pk: int, why: int, matched: str = "") -> None:
+        if pk not in found or why < found[pk][0]:
+            found[pk] = (why, matched)
+
+    in_words = _all_words("title", words) | _all_words("definition", words)
+    for pk, title in occupations.filter(in_words).values_list("id", "title"):
+        lowered = title.lower()
+        keep(pk, BY_TITLE_PHRASE if phrase in lowered else
+             BY_TITLE_WORDS if all(word.lower() in lowered for word in words) else BY_DEFINITION)
+    for pk, title in (MatchTitle.objects.filter(occupation__release=release).filter(_all_words("title", words))
+                      .values_list("occupation_id", "title")):
+        keep(pk, BY_JOB_TITLE if title.lower() in (phrase, phrase + "s") or phrase in title.lower()
+             else BY_JOB_TITLE_WORDS, title)
+    return found
+
+
+def figures_for(codes, sector_code: str = "") -> dict[str, Figure]:
+    """{code: Figure} of the latest OEWS release, for these codes, in all industries or
+    one sector. Two queries."""
+    release = latest(Release.Kind.OEWS)
+    if release is None:
+        return {}
+    notes = dict(Footnote.objects.filter(release=release).values_list("code", "text"))
+    found = {}
+    for estimate in Estimate.objects.filter(release=release, sector_code=sector_code, soc_code__in=list(codes)):
+        said = [estimate.employment_note, estimate.median_wage_note, estimate.mean_wage_note]
+        found[estimate.soc_code] = Figure(
+            employment=estimate.employment, median_wage=estimate.median_wage, mean_wage=estimate.mean_wage,
+            year=release.year, period=release.period, source=release.source, sector=estimate.sector,
+            notes=list(dict.fromkeys(notes[code] for code in said if code and code in notes)))
+    return found
+
+
+def _filled(hits: list[Found], release: Release) -> list[Found]:
+    """Each hit with its hierarchy, direct-match titles and figures: four queries."""
+    wanted = {code for hit in hits for code in _ancestor_codes(hit.occupation)}
+    groups = {item.code: item for item in Occupation.objects.filter(release=release, code__in=wanted)}
+    titles: dict[int, list] = {}
+    for item in MatchTitle.objects.filter(occupation__in=[hit.occupation for hit in hits]).order_by(
+            "-illustrative", "title"):
+        titles.setdefault(item.occupation_id, []).append(item)
+    figures = figures_for({hit.occupation.code for hit in hits})
+    for hit in hits:
+        hit.hierarchy = [groups[code] for code in _ancestor_codes(hit.occupation) if code in groups]
+        hit.match_titles = titles.get(hit.occupation.pk, [])
+        hit.figure = figures.get(hit.occupation.code)
+    return hits
+
+
+def _ancestor_codes(occupation: Occupation) -> list[str]:
+    """The codes of the groups above, major first, read from the parent links loaded."""
+    codes, item = [], occupation
+    while item.parent_id is not None and item.parent is not None:
+        item = item.parent
+        codes.append(item.code)
+    return codes[::-1]
+
+
+def search(query: str, *, limit: int = LIMIT) -> tuple[list[Found], int]:
+    """(the best of what the query finds, how many it found in all), in the latest SOC:
+    a code's groups in the classification's order; words by where they matched (title,
+    job title, definition), detailed occupations before broader groups, then by code."""
+    release = latest(Release.Kind.SOC)
+    query = normalized(query)
+    if release is None or not query:
+        return [], 0
+    ranked = _ranked(release, query)
+    if not ranked:
+        return [], 0
+    occupations = Occupation.objects.filter(pk__in=list(ranked)).select_related("parent__parent__parent")
+    hits = sorted((Found(item, *ranked[item.pk]) for item in occupations),
+                  key=lambda hit: (hit.why, 0 if hit.why == BY_CODE else -LEVEL_ORDER[hit.occupation.level],
+                                   hit.occupation.code))
+    return _filled(hits[:limit], release), len(hits)
+
+
+def occupation(code: str) -> Found | None:
+    """One occupation of the latest SOC by its exact code, filled."""
+    release = latest(Release.Kind.SOC)
+    if release is None:
+        return None
+    item = (Occupation.objects.filter(release=release, code=normalized(code))
+            .select_related("parent__parent__parent").first())
+    if item is None:
+        return None
+    return _filled([Found(item, BY_CODE)], release)[0]
+
+
+def children(item: Occupation) -> list[Occupation]:
+    return list(item.children.order_by("code"))
+
+
+def sectors() -> list[tuple[str, str]]:
+    """(code, name) of the NAICS sectors the latest OEWS release has figures for."""
+    release = latest(Release.Kind.OEWS)
+    if release is None:
+        return []
+    return list(Estimate.objects.filter(release=release).exclude(sector_code="")
+                .values_list("sector_code", "sector").distinct().order_by("sector_code"))
