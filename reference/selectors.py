@@ -65,7 +65,10 @@ def latest(kind: str) -> Release | None:
 
 
 def normalized(query: str) -> str:
-    return " ".join((query or "").translate(HYPHENS).split())[:200]
+    """The query on one line, control characters taken out (PostgreSQL refuses a NUL),
+    dashes read as hyphens, at most 200 characters."""
+    text = "".join(char if char.isprintable() else " " for char in (query or "")[:1000])
+    return " ".join(text.translate(HYPHENS).split())[:200]
 
 
 def _as_code(query: str) -> str | None:

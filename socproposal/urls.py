@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("consensus.urls")),
     path("", include("documents.urls")),
+    path("", include("reference.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

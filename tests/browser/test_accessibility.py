@@ -70,3 +70,14 @@ def test_the_rating_pages_have_nothing_serious_for_axe(new_page, role):
         assert problems(page) == [], url
         if url.endswith("/apply/"):
             assert page.locator(".apply-row").count() == 1
+
+
+def test_the_reference_pages_have_nothing_serious_for_axe(new_page, reference_data):
+    demo_load()
+    page = new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, "observer", DEMO_PASSWORD)
+    for url in ("/reference/soc/", "/reference/soc/?q=registrar", "/reference/soc/29-9021/",
+                "/reference/soc/15-1200/"):
+        page.goto(url)
+        assert problems(page) == [], url
