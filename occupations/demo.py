@@ -8,9 +8,10 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from occupations import services, signals
+from occupations import bls, services, signals
 from occupations.kinds import kind_for
 from occupations.models import InformationItem, Proposal
 
@@ -29,7 +30,7 @@ _PROPOSAL_FIELDS = {"title", "revision_cycle", "status", "introduction", "meetin
                     "background", "committee_input"}
 _TOP_KEYS = _PROPOSAL_FIELDS | {"slug", "members", "groups", "items"}
 _GROUP_KEYS = {"key", "level", "code", "title", "title_options", "definition", "notes", "children"}
-_ITEM_KEYS = {"item", "scope", "narrative", "notes", "entries"}
+_ITEM_KEYS = {"item", "scope", "narrative", "notes", "entries", "bls_figures"}
 _NOTE_KEYS = {"kind", "text", "author", "field", "quote"}
 
 
@@ -76,6 +77,7 @@ class _Loader:
         self.by = users["coordinator"]
         self.groups = {}
         self.notes_loaded = 0
+        self.bls_skipped = 0
 
     def note(self, spec: dict, *, path: str, target=None, where: str):
         _check_keys(spec, _NOTE_KEYS, where)
@@ -159,6 +161,21 @@ class _Loader:
                 for note in notes:
                     self.note(note, path=f"{kind_key}:{entry.pk}", target=entry,
                               where=f"{where} {kind_key}[{position}]")
+        for index, spec_figure in enumerate(spec.get("bls_figures", []), start=1):
+            self.bls_figure(spec_figure, group=group, where=f"{where} bls_figures[{index}]")
+
+    def bls_figure(self, spec: dict, *, group, where: str):
+        """A workforce figure as BLS published it, read from the reference data (never
+        typed into the demo file); left out when that data is not loaded."""
+        try:
+            values = bls.figure_values(spec["code"], spec.get("sector", ""))
+        except bls.NotLoaded:
+            self.bls_skipped += 1
+            return
+        except ValidationError as error:
+            raise DemoDataError(f"{where}: {error.messages[0]}") from None
+        services.entry_create(entry_kind=kind_for("workforce_figure"), proposal=self.proposal, group=group,
+                              by=self.by, **values)
 
 
 def demo_load(*, path: Path = DEMO_FILE, reset: bool = False, users: dict | None = None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from occupations.views import editing, history, invitations, members, pages, proposals
+from occupations.views import editing, figures, history, invitations, members, pages, proposals
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("proposals/<int:pk>/narratives/<str:item>/edit/", editing.narrative_edit,
          name="narrative_edit"),
     path("proposals/<int:pk>/entries/<str:kind>/add/", editing.entry_add, name="entry_add"),
+    path("proposals/<int:pk>/bls-figure/", figures.bls_figure_add, name="bls_figure_add"),
     path("proposals/<int:pk>/entries/<str:kind>/<int:entry_id>/edit/", editing.entry_edit,
          name="entry_edit"),
     path("proposals/<int:pk>/entries/<str:kind>/<int:entry_id>/delete/", editing.entry_delete,

@@ -27,6 +27,7 @@ class Figure:
     employment: int | None
     median_wage: int | None
     mean_wage: int | None
+    title: str
     year: int
     period: str
     source: str
@@ -127,7 +128,7 @@ def figures_for(codes, sector_code: str = "") -> dict[str, Figure]:
         said = [estimate.employment_note, estimate.median_wage_note, estimate.mean_wage_note]
         found[estimate.soc_code] = Figure(
             employment=estimate.employment, median_wage=estimate.median_wage, mean_wage=estimate.mean_wage,
-            year=release.year, period=release.period, source=release.source, sector=estimate.sector,
+            title=estimate.title, year=release.year, period=release.period, source=release.source, sector=estimate.sector,
             notes=list(dict.fromkeys(notes[code] for code in said if code and code in notes)))
     return found
 

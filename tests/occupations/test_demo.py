@@ -28,7 +28,7 @@ def words(text: str) -> set[str]:
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, reference_data):
     proposal, created = demo_load()
     assert created
     return proposal
@@ -86,7 +86,7 @@ def test_it_holds_every_committee_item_of_the_seed(demo):
     counts = {kind.key: kind.model.objects.filter(proposal=demo).count() for kind in ENTRY_KINDS}
     assert counts == {
         "task": 36, "work_activity": 10, "related_occupation": 4, "knowledge": 8, "skill": 10,
-        "ability": 11, "job_title": 24, "workforce_figure": 3, "employer_type": 6, "education": 4,
+        "ability": 11, "job_title": 24, "workforce_figure": 8, "employer_type": 6, "education": 4,
         "licensing": 0, "tool": 19, "resource": 6,
     }
     assert Narrative.objects.get(proposal=demo, item="licensing").text == "Depends on workforce role."
@@ -240,3 +240,28 @@ def test_it_gives_the_demo_to_an_owner_without_demo_users(db, settings, owner):
     assert list(proposal.memberships.values_list("user__username", "role")) == [("owner", "coordinator")]
     assert list(get_user_model().objects.values_list("username", flat=True)) == ["owner"]
     assert Thread.objects.filter(proposal=proposal).count() == 19  # the draft's notes, as threads
+
+
+def test_its_workforce_item_holds_real_bls_figures_with_their_source(demo):
+    from occupations.entries import WorkforceFigure
+
+    figures = {figure.description: figure for figure in WorkforceFigure.objects.filter(proposal=demo, year=2025)}
+    assert {name: figure.number for name, figure in figures.items()} == {
+        "Health Information Technologists and Medical Registrars": 38100,
+        "Medical Records Specialists": 194720,
+        "Computer Systems Analysts": 519530,
+        "Medical and Health Services Managers": 597080,
+        "Computer Occupations, Sector 62 - Health Care and Social Assistance": 156600,
+    }
+    assert {figure.source for figure in figures.values()} == {
+        "U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, May 2025"}
+    assert all(figure.citation.startswith("SOC ") for figure in figures.values())
+
+
+def test_without_the_reference_data_it_loads_without_bls_figures(db):
+    from occupations.entries import WorkforceFigure
+    from reference.models import Release
+
+    Release.objects.all().delete()
+    proposal, _ = demo_load()
+    assert WorkforceFigure.objects.filter(proposal=proposal).count() == 3  # the draft's own, nothing invented

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from occupations.demo import DEMO_PASSWORD, DEMO_USERS, demo_load, demo_users_ensure
+from reference.models import Release
 
 
 class Command(BaseCommand):
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         proposal, created = demo_load(reset=reset, users=users)
         state = "loaded" if created else "already loaded; left as it is (--reset loads it afresh)"
         self.stdout.write(f"Demo proposal {proposal.pk} “{proposal.title}”: {state}.")
+        if created and not Release.objects.filter(kind=Release.Kind.OEWS).exists():
+            self.stdout.write("Its BLS figures are left out: the reference data is not loaded "
+                              "(run load_reference, then load_demo --reset).")
         if owner:
             self.stdout.write(f"Its coordinator: {owner}.")
         elif settings.DEBUG:
