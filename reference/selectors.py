@@ -2,10 +2,9 @@
 definition, or by a job title BLS codes to them; each with its place in the hierarchy,
 its direct-match titles and its national figures in words."""
 
+import functools
 import re
 from dataclasses import dataclass, field
-
-from django.db.models import Q
 
 from reference.models import Estimate, Footnote, MatchTitle, Occupation, Release
 
@@ -61,8 +60,21 @@ class Found:
                 BY_DEFINITION: "definition"}[self.why]
 
 
+def latest_releases() -> dict[str, Release]:
+    """{kind: the latest release of that kind}, one query."""
+    found: dict[str, Release] = {}
+    for release in Release.objects.order_by("kind", "-year", "-id"):
+        found.setdefault(release.kind, release)
+    return found
+
+
 def latest(kind: str) -> Release | None:
-    return Release.objects.filter(kind=kind).order_by("-year", "-id").first()
+    return latest_releases().get(kind)
+
+
+@functools.lru_cache(maxsize=4)
+def _footnotes(release_id: int, checksum: str) -> dict[str, str]:
+    return dict(Footnote.objects.filter(release_id=release_id).values_list("code", "text"))
 
 
 def normalized(query: str) -> str:
@@ -81,13 +93,6 @@ def _as_code(query: str) -> str | None:
     return None
 
 
-def _all_words(field_name: str, words: list[str]) -> Q:
-    found = Q()
-    for word in words:
-        found &= Q(**{f"{field_name}__icontains": word})
-    return found
-
-
 def _ranked(release: Release, query: str) -> dict[int, tuple[int, str]]:
     """{occupation id: (why, matched job title)} of what the query finds."""
     code = _as_code(query)
@@ -104,25 +109,48 @@ def _ranked(release: Release, query: str) -> dict[int, tuple[int, str]]:
         if pk not in found or why < found[pk][0]:
             found[pk] = (why, matched)
 
-    in_words = _all_words("title", words) | _all_words("definition", words)
-    for pk, title in occupations.filter(in_words).values_list("id", "title"):
-        lowered = title.lower()
-        keep(pk, BY_TITLE_PHRASE if phrase in lowered else
-             BY_TITLE_WORDS if all(word.lower() in lowered for word in words) else BY_DEFINITION)
-    for pk, title in (MatchTitle.objects.filter(occupation__release=release).filter(_all_words("title", words))
-                      .values_list("occupation_id", "title")):
-        keep(pk, BY_JOB_TITLE if title.lower() in (phrase, phrase + "s") or phrase in title.lower()
-             else BY_JOB_TITLE_WORDS, title)
+    lowered_words = [word.lower() for word in words]
+    rarest = max(lowered_words, key=len)  # the longest word sifts first, in a comprehension (C speed)
+    texts = _texts(release.pk, release.checksum)
+    for pk, title, definition, _ in [row for row in texts.occupations if rarest in row[3]]:
+        in_title = all(word in title for word in lowered_words)
+        if in_title or all(word in definition for word in lowered_words):
+            keep(pk, BY_TITLE_PHRASE if phrase in title else BY_TITLE_WORDS if in_title else BY_DEFINITION)
+    for pk, title, lowered in [row for row in texts.match_titles if rarest in row[2]]:
+        if all(word in lowered for word in lowered_words):
+            keep(pk, BY_JOB_TITLE if phrase in lowered else BY_JOB_TITLE_WORDS, title)
     return found
 
 
-def figures_for(codes, sector_code: str = "") -> dict[str, Figure]:
-    """{code: Figure} of the latest OEWS release, for these codes, in all industries or
-    one sector. Two queries."""
-    release = latest(Release.Kind.OEWS)
+@dataclass(frozen=True)
+class _Texts:
+    occupations: tuple  # (id, title lowered, definition lowered, both)
+    match_titles: tuple  # (occupation id, title, title lowered)
+
+
+@functools.lru_cache(maxsize=4)
+def _texts(release_id: int, checksum: str) -> _Texts:
+    """A release's words, lowered, kept by each server process: read-only data, a
+    megabyte and a half, searched in a few milliseconds where the database's LIKE over
+    every definition took 25 (PostgreSQL). A release loaded again has a new key (its
+    checksum, its id)."""
+    return _Texts(
+        occupations=tuple((pk, title.lower(), definition.lower(), f"{title}\n{definition}".lower())
+                          for pk, title, definition in
+                          Occupation.objects.filter(release_id=release_id).values_list("id", "title", "definition")),
+        match_titles=tuple((pk, title, title.lower()) for pk, title in
+                           MatchTitle.objects.filter(occupation__release_id=release_id)
+                           .values_list("occupation_id", "title")),
+    )
+
+
+def figures_for(codes, sector_code: str = "", *, release: Release | None = None) -> dict[str, Figure]:
+    """{code: Figure} of the latest OEWS release (or this one), for these codes, in all
+    industries or one sector. One query, given the release."""
+    release = release or latest(Release.Kind.OEWS)
     if release is None:
         return {}
-    notes = dict(Footnote.objects.filter(release=release).values_list("code", "text"))
+    notes = _footnotes(release.pk, release.checksum)
     found = {}
     for estimate in Estimate.objects.filter(release=release, sector_code=sector_code, soc_code__in=list(codes)):
         said = [estimate.employment_note, estimate.median_wage_note, estimate.mean_wage_note]
@@ -133,15 +161,15 @@ def figures_for(codes, sector_code: str = "") -> dict[str, Figure]:
     return found
 
 
-def _filled(hits: list[Found], release: Release) -> list[Found]:
-    """Each hit with its hierarchy, direct-match titles and figures: four queries."""
+def _filled(hits: list[Found], release: Release, estimates: Release | None) -> list[Found]:
+    """Each hit with its hierarchy, direct-match titles and figures: three queries."""
     wanted = {code for hit in hits for code in _ancestor_codes(hit.occupation)}
     groups = {item.code: item for item in Occupation.objects.filter(release=release, code__in=wanted)}
     titles: dict[int, list] = {}
     for item in MatchTitle.objects.filter(occupation__in=[hit.occupation for hit in hits]).order_by(
             "-illustrative", "title"):
         titles.setdefault(item.occupation_id, []).append(item)
-    figures = figures_for({hit.occupation.code for hit in hits})
+    figures = figures_for({hit.occupation.code for hit in hits}, release=estimates) if estimates else {}
     for hit in hits:
         hit.hierarchy = [groups[code] for code in _ancestor_codes(hit.occupation) if code in groups]
         hit.match_titles = titles.get(hit.occupation.pk, [])
@@ -158,11 +186,12 @@ def _ancestor_codes(occupation: Occupation) -> list[str]:
     return codes[::-1]
 
 
-def search(query: str, *, limit: int = LIMIT) -> tuple[list[Found], int]:
+def search(query: str, *, limit: int = LIMIT, releases: dict | None = None) -> tuple[list[Found], int]:
     """(the best of what the query finds, how many it found in all), in the latest SOC:
     a code's groups in the classification's order; words by where they matched (title,
     job title, definition), detailed occupations before broader groups, then by code."""
-    release = latest(Release.Kind.SOC)
+    releases = latest_releases() if releases is None else releases
+    release = releases.get(Release.Kind.SOC)
     query = normalized(query)
     if release is None or not query:
         return [], 0
@@ -173,19 +202,20 @@ def search(query: str, *, limit: int = LIMIT) -> tuple[list[Found], int]:
     hits = sorted((Found(item, *ranked[item.pk]) for item in occupations),
                   key=lambda hit: (hit.why, 0 if hit.why == BY_CODE else -LEVEL_ORDER[hit.occupation.level],
                                    hit.occupation.code))
-    return _filled(hits[:limit], release), len(hits)
+    return _filled(hits[:limit], release, releases.get(Release.Kind.OEWS)), len(hits)
 
 
 def occupation(code: str) -> Found | None:
     """One occupation of the latest SOC by its exact code, filled."""
-    release = latest(Release.Kind.SOC)
+    releases = latest_releases()
+    release = releases.get(Release.Kind.SOC)
     if release is None:
         return None
     item = (Occupation.objects.filter(release=release, code=normalized(code))
             .select_related("parent__parent__parent").first())
     if item is None:
         return None
-    return _filled([Found(item, BY_CODE)], release)[0]
+    return _filled([Found(item, BY_CODE)], release, releases.get(Release.Kind.OEWS))[0]
 
 
 def children(item: Occupation) -> list[Occupation]:

@@ -12,12 +12,13 @@ from reference.models import Occupation, Release
 @login_required
 def soc_reference(request):
     query = selectors.normalized(request.GET.get("q", ""))
-    release = selectors.latest(Release.Kind.SOC)
-    hits, total = selectors.search(query) if query else ([], 0)
+    releases = selectors.latest_releases()
+    release = releases.get(Release.Kind.SOC)
+    hits, total = selectors.search(query, releases=releases) if query else ([], 0)
     majors = [] if query or release is None else list(
         Occupation.objects.filter(release=release, level=Occupation.Level.MAJOR).order_by("code"))
     return render(request, "reference/soc.html", {
-        "release": release, "oews": selectors.latest(Release.Kind.OEWS), "query": query, "hits": hits,
+        "release": release, "oews": releases.get(Release.Kind.OEWS), "query": query, "hits": hits,
         "total": total, "majors": majors,
     })
 

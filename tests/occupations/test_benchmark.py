@@ -64,7 +64,7 @@ def test_it_runs_the_page_table_the_export_and_the_import_by_default_and_says_wh
     out = capsys.readouterr().out
     assert out.index("Proposal page") < out.index("Word export") < out.index("Word import")
     assert "Consensus: a round on 5 entries rated by 2 members" in out
-    with pytest.raises(CommandError, match="page, export, import, upload, consensus"):
+    with pytest.raises(CommandError, match="page, reference, export, import, upload, consensus"):
         call_command("benchmark", "--only", "pages")
 
 
