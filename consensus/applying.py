@@ -8,16 +8,15 @@ that after a second round on the contested tasks every task has its say."""
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from comments import services as comments
 from comments.models import Suggestion
-from consensus import rating, selectors
+from consensus import rating, selectors, services
 from consensus.models import Round
 from consensus.results import CONTESTED, CORE, NOT_RELEVANT, SUPPLEMENTAL, TOO_FEW
 from occupations import access
 from occupations import services as occupations
-from occupations.models import Membership
 
 REQUIRED, MAY, REMOVE = "required", "may", "remove"
 SAYS = {REQUIRED: "Make it a required duty", MAY: "Make it a “may” statement",
@@ -145,9 +144,7 @@ def plan(round_: Round) -> Plan:
 
 
 def _require(round_: Round, by) -> None:
-    role = Membership.objects.filter(proposal_id=round_.proposal_id, user=by).values_list("role", flat=True).first()
-    if not access.role_allows(role, access.WRITE):
-        raise PermissionDenied("Only editors and coordinators apply a round's results.")
+    services._require(round_.proposal_id, by, access.WRITE)  # editors and coordinators
     if round_.is_open:
         raise ValidationError("The round is still open: its results come when it closes.", code="round_open")
 

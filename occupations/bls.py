@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from occupations import services
 from occupations.kinds import kind_for
-from reference import selectors
+from reference import loading, selectors
 from reference.models import Occupation, Release
 
 
@@ -20,7 +20,7 @@ def figure_values(code: str, sector_code: str = "") -> dict:
     if selectors.latest(Release.Kind.OEWS) is None:
         raise NotLoaded("BLS's figures are not loaded: run `python manage.py load_reference`.")
     code = selectors.normalized(code)
-    if not selectors.CODE_PREFIX.match(code) or len(code) != 7:
+    if not loading.CODE.match(code):
         raise ValidationError("Give a SOC code like 29-9021.", code="code_format")
     sectors = dict(selectors.sectors())
     if sector_code and sector_code not in sectors:
