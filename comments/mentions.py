@@ -18,14 +18,16 @@ by others in threads they started or wrote in (those after their own first word 
 and open action items assigned to them and not done. Unread: newer than their last visit
 of the inbox."""
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -196,13 +198,32 @@ def inbox_unread_for(request) -> int:
     return request._inbox_unread
 
 
-def inbox_unread_count(user) -> int:
-    """How many inbox items came after the user's last visit: one query."""
+def _unread(user):
+    """The inbox items that came after the user's last visit, as one query."""
     since = Coalesce(_last_visit(user), Value(NEVER))
     comments = _inbox_comments(user).filter(created_at__gt=since).order_by().values("pk")
     actions = _inbox_actions(user).filter(created_at__gt=since).order_by().values("pk")
     notices = _inbox_notices(user).filter(created_at__gt=since).order_by().values("pk")
-    return comments.union(actions, notices, all=True).count()
+    return comments.union(actions, notices, all=True)
+
+
+_READER = -7_000_000_001  # no account has this id: it marks where the reader's goes
+
+
+@functools.lru_cache(maxsize=4)
+def _unread_count_sql(vendor: str) -> tuple[str, tuple]:
+    """The count's SQL, built once per process: every page shows the count, and Django
+    took 4 of its 5 ms building and compiling this union; only the reader's id changes."""
+    sql, params = _unread(get_user_model()(pk=_READER)).query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) unread", params
+
+
+def inbox_unread_count(user) -> int:
+    """How many inbox items came after the user's last visit: one query."""
+    sql, params = _unread_count_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if param == _READER else param for param in params])
+        return cursor.fetchone()[0]
 
 
 def _inbox_notices(user):

@@ -43,7 +43,7 @@ def section(command, *, user, repeat, **options) -> None:
         def page():
             assert client.get(url, {"q": query}).status_code == 200
         page_ms, page_queries = _median(repeat, page)
-        search_ms, _ = _median(repeat, lambda: selectors.search(query))
+        search_ms, _ = _median(repeat, lambda: selectors.search(query, titles=False))
         found = selectors.search(query)[1]
         slowest = max(slowest, page_ms)
         write(f"{query:<24} {found:>6} {page_ms:>8.1f} {page_queries:>8} {search_ms:>10.1f}")

@@ -73,7 +73,7 @@ def latest(kind: str) -> Release | None:
 
 
 @functools.lru_cache(maxsize=4)
-def _footnotes(release_id: int, checksum: str) -> dict[str, str]:
+def _footnotes(release_id: int, checksum: str, loaded_at) -> dict[str, str]:
     return dict(Footnote.objects.filter(release_id=release_id).values_list("code", "text"))
 
 
@@ -93,12 +93,11 @@ def _as_code(query: str) -> str | None:
     return None
 
 
-def _ranked(release: Release, query: str) -> dict[int, tuple[int, str]]:
+def _ranked(texts: "_Classification", query: str) -> dict[int, tuple[int, str]]:
     """{occupation id: (why, matched job title)} of what the query finds."""
     code = _as_code(query)
-    occupations = Occupation.objects.filter(release=release)
     if code is not None:
-        return {pk: (BY_CODE, "") for pk in occupations.filter(code__startswith=code).values_list("id", flat=True)}
+        return {pk: (BY_CODE, "") for found, pk in texts.codes if found.startswith(code)}
     words = WORD.findall(query)[:12]
     if not words:
         return {}
@@ -111,7 +110,6 @@ def _ranked(release: Release, query: str) -> dict[int, tuple[int, str]]:
 
     lowered_words = [word.lower() for word in words]
     rarest = max(lowered_words, key=len)  # the longest word sifts first, in a comprehension (C speed)
-    texts = _texts(release.pk, release.checksum)
     for pk, title, definition, _ in [row for row in texts.occupations if rarest in row[3]]:
         in_title = all(word in title for word in lowered_words)
         if in_title or all(word in definition for word in lowered_words):
@@ -123,21 +121,37 @@ def _ranked(release: Release, query: str) -> dict[int, tuple[int, str]]:
 
 
 @dataclass(frozen=True)
-class _Texts:
+class _Classification:
+    by_id: dict  # {id: Occupation}, every group of the release; read, never changed
+    codes: tuple  # (code, id), in the classification's order
     occupations: tuple  # (id, title lowered, definition lowered, both)
     match_titles: tuple  # (occupation id, title, title lowered)
 
+    def hierarchy(self, item: Occupation) -> list[Occupation]:
+        """The groups above, major first."""
+        above = []
+        while item.parent_id is not None and item.parent_id in self.by_id:
+            item = self.by_id[item.parent_id]
+            above.append(item)
+        return above[::-1]
+
+
+def _classification(release: Release) -> _Classification:
+    return _loaded(release.pk, release.checksum, release.loaded_at)
+
 
 @functools.lru_cache(maxsize=4)
-def _texts(release_id: int, checksum: str) -> _Texts:
-    """A release's words, lowered, kept by each server process: read-only data, a
-    megabyte and a half, searched in a few milliseconds where the database's LIKE over
-    every definition took 25 (PostgreSQL). A release loaded again has a new key (its
-    checksum, its id)."""
-    return _Texts(
-        occupations=tuple((pk, title.lower(), definition.lower(), f"{title}\n{definition}".lower())
-                          for pk, title, definition in
-                          Occupation.objects.filter(release_id=release_id).values_list("id", "title", "definition")),
+def _loaded(release_id: int, checksum: str, loaded_at) -> _Classification:
+    """A release's groups and words, lowered, kept by each server process: read-only
+    data, a few megabytes, searched in a few milliseconds where the database's LIKE over
+    every definition took 25 (PostgreSQL), and the hierarchy drawn without a query. A
+    release loaded again has a new key (its id, checksum and time of loading)."""
+    groups = list(Occupation.objects.filter(release_id=release_id).order_by("code"))
+    return _Classification(
+        by_id={item.pk: item for item in groups},
+        codes=tuple((item.code, item.pk) for item in groups),
+        occupations=tuple((item.pk, item.title.lower(), item.definition.lower(),
+                           f"{item.title}\n{item.definition}".lower()) for item in groups),
         match_titles=tuple((pk, title, title.lower()) for pk, title in
                            MatchTitle.objects.filter(occupation__release_id=release_id)
                            .values_list("occupation_id", "title")),
@@ -150,7 +164,7 @@ def figures_for(codes, sector_code: str = "", *, release: Release | None = None)
     release = release or latest(Release.Kind.OEWS)
     if release is None:
         return {}
-    notes = _footnotes(release.pk, release.checksum)
+    notes = _footnotes(release.pk, release.checksum, release.loaded_at)
     found = {}
     for estimate in Estimate.objects.filter(release=release, sector_code=sector_code, soc_code__in=list(codes)):
         said = [estimate.employment_note, estimate.median_wage_note, estimate.mean_wage_note]
@@ -161,48 +175,39 @@ def figures_for(codes, sector_code: str = "", *, release: Release | None = None)
     return found
 
 
-def _filled(hits: list[Found], release: Release, estimates: Release | None) -> list[Found]:
-    """Each hit with its hierarchy, direct-match titles and figures: three queries."""
-    wanted = {code for hit in hits for code in _ancestor_codes(hit.occupation)}
-    groups = {item.code: item for item in Occupation.objects.filter(release=release, code__in=wanted)}
-    titles: dict[int, list] = {}
-    for item in MatchTitle.objects.filter(occupation__in=[hit.occupation for hit in hits]).order_by(
-            "-illustrative", "title"):
-        titles.setdefault(item.occupation_id, []).append(item)
+def _filled(hits: list[Found], texts: _Classification, estimates: Release | None, *,
+            titles: bool = True) -> list[Found]:
+    """Each hit with its hierarchy, and its direct-match titles and figures: a query each."""
+    found: dict[int, list] = {}
+    if titles:
+        for item in MatchTitle.objects.filter(occupation__in=[hit.occupation.pk for hit in hits]).order_by(
+                "-illustrative", "title"):
+            found.setdefault(item.occupation_id, []).append(item)
     figures = figures_for({hit.occupation.code for hit in hits}, release=estimates) if estimates else {}
     for hit in hits:
-        hit.hierarchy = [groups[code] for code in _ancestor_codes(hit.occupation) if code in groups]
-        hit.match_titles = titles.get(hit.occupation.pk, [])
+        hit.hierarchy = texts.hierarchy(hit.occupation)
+        hit.match_titles = found.get(hit.occupation.pk, [])
         hit.figure = figures.get(hit.occupation.code)
     return hits
 
 
-def _ancestor_codes(occupation: Occupation) -> list[str]:
-    """The codes of the groups above, major first, read from the parent links loaded."""
-    codes, item = [], occupation
-    while item.parent_id is not None and item.parent is not None:
-        item = item.parent
-        codes.append(item.code)
-    return codes[::-1]
-
-
-def search(query: str, *, limit: int = LIMIT, releases: dict | None = None) -> tuple[list[Found], int]:
+def search(query: str, *, limit: int = LIMIT, releases: dict | None = None,
+           titles: bool = True) -> tuple[list[Found], int]:
     """(the best of what the query finds, how many it found in all), in the latest SOC:
     a code's groups in the classification's order; words by where they matched (title,
-    job title, definition), detailed occupations before broader groups, then by code."""
+    job title, definition), detailed occupations before broader groups, then by code.
+    titles=False leaves out the direct-match titles (a query fewer)."""
     releases = latest_releases() if releases is None else releases
     release = releases.get(Release.Kind.SOC)
     query = normalized(query)
     if release is None or not query:
         return [], 0
-    ranked = _ranked(release, query)
-    if not ranked:
-        return [], 0
-    occupations = Occupation.objects.filter(pk__in=list(ranked)).select_related("parent__parent__parent")
-    hits = sorted((Found(item, *ranked[item.pk]) for item in occupations),
+    texts = _classification(release)
+    ranked = _ranked(texts, query)
+    hits = sorted((Found(texts.by_id[pk], *why) for pk, why in ranked.items()),
                   key=lambda hit: (hit.why, 0 if hit.why == BY_CODE else -LEVEL_ORDER[hit.occupation.level],
                                    hit.occupation.code))
-    return _filled(hits[:limit], release, releases.get(Release.Kind.OEWS)), len(hits)
+    return _filled(hits[:limit], texts, releases.get(Release.Kind.OEWS), titles=titles), len(hits)
 
 
 def occupation(code: str) -> Found | None:
@@ -211,11 +216,11 @@ def occupation(code: str) -> Found | None:
     release = releases.get(Release.Kind.SOC)
     if release is None:
         return None
-    item = (Occupation.objects.filter(release=release, code=normalized(code))
-            .select_related("parent__parent__parent").first())
+    item = Occupation.objects.filter(release=release, code=normalized(code)).first()
     if item is None:
         return None
-    return _filled([Found(item, BY_CODE)], release, releases.get(Release.Kind.OEWS))[0]
+    item.release = release
+    return _filled([Found(item, BY_CODE)], _classification(release), releases.get(Release.Kind.OEWS))[0]
 
 
 def children(item: Occupation) -> list[Occupation]:

@@ -14,7 +14,7 @@ def soc_reference(request):
     query = selectors.normalized(request.GET.get("q", ""))
     releases = selectors.latest_releases()
     release = releases.get(Release.Kind.SOC)
-    hits, total = selectors.search(query, releases=releases) if query else ([], 0)
+    hits, total = selectors.search(query, releases=releases, titles=False) if query else ([], 0)
     majors = [] if query or release is None else list(
         Occupation.objects.filter(release=release, level=Occupation.Level.MAJOR).order_by("code"))
     return render(request, "reference/soc.html", {

@@ -155,6 +155,8 @@ def test_it_counts_unread_in_one_query(proposal, owner, member, django_assert_nu
     thread_by(proposal, owner, "Do it", kind=Thread.Kind.ACTION, assignee=member)
     with django_assert_num_queries(1):
         assert inbox_unread_count(member) == 6
+    with django_assert_num_queries(1):  # the same query, for another reader
+        assert inbox_unread_count(owner) == 0
 
 
 def test_it_shows_the_newest_hundred_with_the_count_of_all(client, proposal, owner, member, django_assert_max_num_queries):
