@@ -17,16 +17,18 @@ class NotLoaded(LookupError):
 
 def figure_values(code: str, sector_code: str = "") -> dict:
     """The workforce figure's fields for this code (and sector)."""
-    if selectors.latest(Release.Kind.OEWS) is None:
+    releases = selectors.latest_releases()
+    estimates = releases.get(Release.Kind.OEWS)
+    if estimates is None:
         raise NotLoaded("BLS's figures are not loaded: run `python manage.py load_reference`.")
     code = selectors.normalized(code)
     if not loading.CODE.match(code):
         raise ValidationError("Give a SOC code like 29-9021.", code="code_format")
-    sectors = dict(selectors.sectors())
+    sectors = dict(selectors.sectors(release=estimates))
     if sector_code and sector_code not in sectors:
         raise ValidationError("Choose a sector from the list.", code="sector_unknown")
-    soc = Occupation.objects.filter(release=selectors.latest(Release.Kind.SOC), code=code).first()
-    figure = selectors.figures_for([code], sector_code).get(code)
+    soc = Occupation.objects.filter(release=releases.get(Release.Kind.SOC), code=code).first()
+    figure = selectors.figures_for([code], sector_code, release=estimates).get(code)
     title = soc.title if soc is not None else figure.title if figure is not None else ""
     where = f" in {sectors[sector_code]}" if sector_code else ""
     if figure is None:

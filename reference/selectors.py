@@ -227,9 +227,9 @@ def children(item: Occupation) -> list[Occupation]:
     return list(item.children.order_by("code"))
 
 
-def sectors() -> list[tuple[str, str]]:
-    """(code, name) of the NAICS sectors the latest OEWS release has figures for."""
-    release = latest(Release.Kind.OEWS)
+def sectors(*, release: Release | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the NAICS sectors the latest OEWS release (or this one) has figures for."""
+    release = release or latest(Release.Kind.OEWS)
     if release is None:
         return []
     return list(Estimate.objects.filter(release=release).exclude(sector_code="")

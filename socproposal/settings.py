@@ -145,9 +145,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 RELEASE = os.environ.get("RELEASE", "1")
 
 # SQLite under the project by default; PostgreSQL (or any other) through DATABASE_URL.
+# An empty DATABASE_URL (`DATABASE_URL= make test`) means the default, not no database.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }

@@ -123,6 +123,13 @@ def test_make_serve_refuses_to_start_without_its_secrets(tmp_path):
         assert done.returncode != 0 and said in done.stdout + done.stderr
 
 
+def test_an_empty_database_url_means_the_sqlite_default(tmp_path):
+    env = {**production_env(tmp_path), "DEBUG": "1", "DATABASE_URL": ""}
+    shown = manage(env, "shell", "-c", "from django.db import connection; print(connection.vendor)")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split()[-1] == "sqlite"
+
+
 def test_healthz_is_not_redirected_to_https(client, settings, db):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/accounts/login/").status_code == 301

@@ -107,3 +107,11 @@ def test_the_workforce_item_offers_it_to_writers_only(client, reference_data, pr
     client.force_login(reviewer)
     page = client.get(reverse("proposal_detail", args=[proposal.pk])).content.decode()
     assert "Add BLS figure" not in page and f'href="{url}"' not in page
+
+
+def test_it_reads_a_figure_in_four_queries(reference_data, django_assert_max_num_queries):
+    bls.figure_values("29-9021")  # the footnotes, read once per process
+    with django_assert_max_num_queries(4):  # the releases, the sectors, the SOC title, the estimate
+        values = bls.figure_values("15-1200", "62--63")
+    assert values["number"] == 156600
+    assert values["description"] == "Computer Occupations, Sector 62 - Health Care and Social Assistance"
