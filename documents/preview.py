@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.utils.dateparse import parse_datetime
 
 from comments.overview import entry_words
-from documents.importing import Plan, Planned
+from documents.plan import Plan, Planned
 
 ROWS_PER_PAGE = 100
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from comments.anchoring import anchor_at
 from comments.models import Comment, Suggestion, Thread
-from documents.importing import Plan, Planned, plan_import
+from documents.importing import plan_import
+from documents.plan import Plan, Planned
 from documents.models import ReviewImport
 from documents.preview import preview_of
 from documents.selectors import stale_before

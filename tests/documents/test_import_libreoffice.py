@@ -343,10 +343,9 @@ def test_a_libreoffice_round_trip_of_the_review_copy_with_a_reply_imports_nothin
     "Which data?"): the reply comes back as a comment of its own (no parent), on its
     thread's words, by its author. It is the exported reply, not a new thread.
 
-    Fails today: the plan makes it a new thread by Editor Tester on "clinical data" (and
-    applying creates it), because a comment without a parent is recognised only when it
-    is the first comment of a thread in the proposal (importing._Planner._known_thread),
-    never when it is one of a thread's replies."""
+    It once came back as a new thread by Editor Tester on "clinical data": a comment
+    without a parent was known only as the first comment of a thread. Every comment the
+    export wrote is now known by its author and text (import_threads.ThreadPlanning)."""
     proposal, tasks, asked, *_ = team_with_a_reply
     data = ROUTES[route](convert, exported(proposal))
     assert comments_read(data) == [("Editor Tester", "Patient records.", None),
