@@ -230,10 +230,22 @@ def _inbox_notices(user):
     return Notice.objects.filter(user=user, proposal__memberships__user=user)
 
 
-def notice_send(*, proposal, to, text: str, url: str, by=None) -> list[Notice]:
-    """A notice in each of these members' inboxes (a reminder, say)."""
-    return Notice.objects.bulk_create([Notice(user=user, proposal=proposal, sent_by=by, text=text, url=url)
-                                       for user in to])
+def notice_send(*, proposal, to, text: str, url: str, by=None, subject: str = "",
+                request_or_base_url=None) -> list[Notice]:
+    """A notice in each of these members' inboxes (a reminder, say); with a subject, also
+    e-mailed to each who has an address, once the transaction commits (a refused e-mail is
+    logged, the notice stays)."""
+    notices = Notice.objects.bulk_create([Notice(user=user, proposal=proposal, sent_by=by, text=text, url=url)
+                                          for user in to])
+    if subject:
+        said = (f"{display_name(by)} sent you a notice" if by is not None else "A notice") + \
+            f" on the proposal “{proposal.title}”:"
+        link = _site_url(request_or_base_url) + url
+        mails = [(subject, "\n".join([f"Hello {display_name(user)},", "", said, "", text, "", "Open it here:", link]),
+                  [user.email]) for user in to if user.email]
+        if mails:
+            transaction.on_commit(lambda: _send(mails), robust=True)
+    return notices
 
 
 @dataclass

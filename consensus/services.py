@@ -128,8 +128,10 @@ def rating_set(*, round_: Round, by, path: str, relevant: str, importance: int |
     return rating
 
 
-def round_remind(*, round_: Round, by, base_url: str = "") -> int:
-    """A notice in the inbox of each member who may rate and has not finished; how many."""
+def round_remind(*, round_: Round, by, request_or_base_url=None) -> int:
+    """A notice in the inbox of each member who may rate and has not finished, and an
+    e-mail to each who has an address; how many were reminded. request_or_base_url: for
+    the link in the e-mail (else settings.SITE_URL)."""
     _require(round_.proposal, by, access.MANAGE)
     round_ = Round.objects.get(pk=round_.pk)
     if not round_.is_open:
@@ -139,6 +141,8 @@ def round_remind(*, round_: Round, by, base_url: str = "") -> int:
     sent = 0
     for member, rated, total in unfinished(round_):
         notice_send(proposal=round_.proposal, to=[member.user], by=by, url=url,
+                    subject=f"Reminder: rating round {round_.number} of “{round_.proposal.title}”",
+                    request_or_base_url=request_or_base_url,
                     text=f"Round {round_.number} ({round_.scope_label}) is open: you have rated {rated} of {total}."
                     + (f" It closes {timezone.localtime(round_.closes_at):%-d %b, %H:%M}." if round_.closes_at else ""))
         sent += 1

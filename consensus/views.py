@@ -198,11 +198,12 @@ def round_rate(request, pk: int, number: int):
 def round_remind(request, pk: int, number: int):
     _, round_ = _round(request, pk, number, access.MANAGE)
     try:
-        sent = services.round_remind(round_=round_, by=request.user)
+        sent = services.round_remind(round_=round_, by=request.user, request_or_base_url=request)
     except ValidationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Reminded {sent} member{'s' if sent != 1 else ''} in their inbox."
+        messages.success(request, f"Reminded {sent} member{'s' if sent != 1 else ''} in their inbox, and by e-mail "
+                         "where they have an address."
                          if sent else "Everyone has finished: nobody to remind.")
     return redirect("round_list", pk=pk)
 

@@ -1,4 +1,5 @@
-"""The coordinator sees who has not finished a round and reminds them in their inbox."""
+"""The coordinator sees who has not finished a round and reminds them in their inbox and
+by e-mail."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +57,8 @@ def test_the_rounds_page_offers_the_reminder_and_the_inbox_shows_it(client, roun
     page = client.get(reverse("round_list", args=[proposal.pk])).content.decode()
     assert "Not finished: 2 members" in page and "Reviewer Tester (reviewer): 0 of 3" in page
     answer = client.post(reverse("round_remind", args=[proposal.pk, 1]), follow=True)
-    assert "Reminded 2 members in their inbox." in answer.content.decode()
+    assert "Reminded 2 members in their inbox, and by e-mail where they have an address." in (
+        answer.content.decode())
     client.force_login(reviewer)
     assert client.post(reverse("round_remind", args=[proposal.pk, 1])).status_code == 403
     inbox = client.get(reverse("inbox")).content.decode()
@@ -65,3 +67,45 @@ def test_the_rounds_page_offers_the_reminder_and_the_inbox_shows_it(client, roun
     client.force_login(outsider)
     assert client.post(reverse("round_remind", args=[proposal.pk, 1])).status_code == 404
     assert Notice.objects.count() == 2
+
+
+def test_each_reminded_member_with_an_address_gets_an_e_mail_with_the_link(
+        round_, proposal, owner, editor, reviewer, observer, mailoutbox, django_capture_on_commit_callbacks):
+    for user, address in ((editor, "editor@example.org"), (observer, "observer@example.org")):
+        user.email = address
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.round_remind(round_=round_, by=owner, request_or_base_url="https://studio.example.org/") == 3
+    [mail] = mailoutbox  # the reviewer and owner have no address; the observer does not rate
+    assert mail.to == ["editor@example.org"]
+    assert mail.subject == "Reminder: rating round 1 of “Health Informatics Occupations”"
+    assert "Hello Editor Tester," in mail.body
+    assert "Owner Tester sent you a notice on the proposal “Health Informatics Occupations”:" in mail.body
+    assert "you have rated 0 of 3." in mail.body
+    assert f"https://studio.example.org{reverse('round_rate', args=[proposal.pk, 1])}" in mail.body
+    assert Notice.objects.count() == 3
+
+
+def test_no_e_mail_leaves_when_the_reminder_is_not_saved(round_, owner, editor, mailoutbox,
+                                                         django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    editor.email = "editor@example.org"
+    editor.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            services.round_remind(round_=round_, by=owner)
+            raise RuntimeError("the write failed")
+    assert mailoutbox == [] and not Notice.objects.exists()
+
+
+def test_a_refused_e_mail_leaves_the_notice(round_, owner, editor, settings, django_capture_on_commit_callbacks,
+                                            caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    editor.email = "editor@example.org"
+    editor.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.round_remind(round_=round_, by=owner) == 2
+    assert Notice.objects.filter(user=editor).exists()
+    assert "Error calling" in caplog.text
