@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from comments import services as comments
+
+from comments import suggesting
 from comments.models import Suggestion
 from consensus import rating, selectors, services
 from consensus.models import Round
@@ -171,7 +172,7 @@ def apply(*, round_: Round, by, chosen: list[str]) -> Outcome:
             if change.action == REMOVE:
                 if entry.version != int(version):
                     occupations.object_update(entry, values=values, base_version=int(version), by=by)
-                comments.suggestion_remove_entry(proposal=entry.proposal, by=by, path=path,
+                suggesting.suggestion_remove_entry(proposal=entry.proposal, by=by, path=path,
                                                  note=f"{change.reason} ({change.figures}).")
             else:
                 occupations.object_update(entry, values={**values, "is_may": change.action == MAY},

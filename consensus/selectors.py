@@ -1,7 +1,5 @@
 """Reading rounds and what they rate."""
 
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, Q
 
 from consensus.models import Rating, Round, Thresholds

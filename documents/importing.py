@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from comments.anchoring import anchor_at, map_exactly
 from comments.models import Suggestion, Thread
 from comments.overview import section_of, sections_of
-from comments.services import changed_runs
+from comments.suggesting import changed_runs
 from documents.baseline import member_for_name, members_by_name, texts_as_of
 from documents.export import AS_OF_PROPERTY, PROPOSAL_PROPERTY
 from documents.import_threads import ThreadPlanning

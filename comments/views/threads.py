@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from comments import forms, overview, redraw, services
+from comments import forms, overview, redraw, services, suggesting
 from comments.models import Comment, Suggestion, Thread
 from occupations import access, members, paths, selectors
 from occupations import forms as occupation_forms
@@ -248,7 +248,7 @@ def suggest_text(request, pk: int):
                     item["value"], item["base"] = typed, base
                     if clean_text(typed) == clean_text(base):
                         continue
-                    made += services.suggestions_from_edit(
+                    made += suggesting.suggestions_from_edit(
                         proposal=proposal, by=request.user, path=item["path"], base_text=base, new_text=typed,
                         note=note if not made else "")
                 if not made:
@@ -279,7 +279,7 @@ def suggest_span(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            suggestion = services.suggestion_replace(
+            suggestion = suggesting.suggestion_replace(
                 proposal=proposal, by=request.user, path=data["path"], start=data["start"] or 0,
                 end=data["end"] if data["end"] is not None else data["start"] or 0,
                 replacement=data["replacement"], quote=data["quote"], note=data["note"])
@@ -318,7 +318,7 @@ def suggest_entry_add(request, pk: int, kind: str):
         values = dict(form.values())
         scope = values.pop("group", None)
         values.pop("version", None)
-        suggestion = services.suggestion_add_entry(proposal=proposal, by=request.user, entry_kind=kind,
+        suggestion = suggesting.suggestion_add_entry(proposal=proposal, by=request.user, entry_kind=kind,
                                                    group=scope, values=values, note=note)
         return document_saved(request, membership, f"suggestion-{suggestion.pk}")
     return _form_answer(request, membership, "comments/_entry_form.html", {
@@ -331,7 +331,7 @@ def suggest_entry_add(request, pk: int, kind: str):
 def suggest_entry_remove(request, pk: int):
     membership = _commenter(request, pk)
     try:
-        suggestion = services.suggestion_remove_entry(proposal=membership.proposal, by=request.user,
+        suggestion = suggesting.suggestion_remove_entry(proposal=membership.proposal, by=request.user,
                                                       path=request.POST.get("path", ""))
     except ValidationError as error:
         return document_saved(request, membership, "", problem=_problem(error))
@@ -345,7 +345,7 @@ def suggestion_discuss(request, pk: int, suggestion_id: int):
     form = forms.ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            comment = services.suggestion_discuss(suggestion=suggestion, by=request.user,
+            comment = suggesting.suggestion_discuss(suggestion=suggestion, by=request.user,
                                                   text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error("text", error)
@@ -369,13 +369,13 @@ def suggestion_decide(request, pk: int, suggestion_id: int, decision: str):
     anchor = f"suggestion-{suggestion.pk}"
     try:
         if decision == "accept":
-            services.suggestion_accept(suggestion=suggestion, by=request.user)
+            suggesting.suggestion_accept(suggestion=suggestion, by=request.user)
             anchor, message = _place(suggestion.path), "Suggestion accepted."
         elif decision == "reject":
-            services.suggestion_reject(suggestion=suggestion, by=request.user)
+            suggesting.suggestion_reject(suggestion=suggestion, by=request.user)
             anchor, message = _place(suggestion.path), "Suggestion rejected."
         else:
-            services.suggestion_rebase(suggestion=suggestion, by=request.user)
+            suggesting.suggestion_rebase(suggestion=suggestion, by=request.user)
             message = "Suggestion moved onto the text as it is now: look at it again, then accept or reject it."
     except ValidationError as error:
         return document_saved(request, membership, anchor, problem=_problem(error))
@@ -410,7 +410,7 @@ def suggestions_decide(request, pk: int):
                   if getattr(overview.section_of_suggestion(outline, sections, item), "anchor", None) == section]
     if not author and not section:
         raise Http404("Choose an author or a section.")
-    result = services.suggestions_decide(suggestions=chosen, by=request.user, accept=decision == "accept")
+    result = suggesting.suggestions_decide(suggestions=chosen, by=request.user, accept=decision == "accept")
     verb = "Accepted" if decision == "accept" else "Rejected"
     message = f"{verb} {len(result.done)} suggestion{'s' if len(result.done) != 1 else ''}."
     problem = ""

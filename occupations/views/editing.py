@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from occupations import access, diffs, forms, redraw, services
 from occupations.kinds import KINDS_BY_KEY, KINDS_BY_MODEL
 from occupations.models import InformationItem, Narrative, OccupationGroup
-from occupations.views.pages import document_context, document_saved as _saved
+from occupations.views.pages import document_saved as _saved
 
 WRAPS = ("li", "tr", "div")
 KEPT_DELETIONS = 20

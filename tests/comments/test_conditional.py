@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from comments import services as review
+
+from comments import suggesting
 from occupations import members, services
 from occupations.kinds import kind_for
 from occupations.models import Membership
@@ -59,7 +61,7 @@ WRITES = {
                                                                 base_version=1, by=people["editor"]),
     "a reply": lambda s, people: review.comment_add(thread=s["thread"], by=people["owner"], text="Because."),
     "a thread resolved": lambda s, people: review.thread_resolve(thread=s["thread"], by=people["editor"]),
-    "a suggestion": lambda s, people: review.suggestion_replace(
+    "a suggestion": lambda s, people: suggesting.suggestion_replace(
         proposal=s["proposal"], by=people["reviewer"], path=f"task:{s['task'].pk}.text", start=0, end=7,
         quote="Analyze", replacement="Study"),
     "a role changed": lambda s, people: members.member_set_role(

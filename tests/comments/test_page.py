@@ -12,6 +12,8 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from occupations import services
 from occupations.entries import Task
@@ -64,7 +66,7 @@ def on_span(proposal, by, path, text, quote, comment="Is this the right word?", 
 
 def suggest(proposal, by, path, text, quote, replacement):
     start = text.index(quote)
-    return review.suggestion_replace(proposal=proposal, by=by, path=path, start=start,
+    return suggesting.suggestion_replace(proposal=proposal, by=by, path=path, start=start,
                                      end=start + len(quote), replacement=replacement, quote=quote)
 
 
@@ -338,8 +340,8 @@ def test_it_does_not_strike_through_words_an_outdated_suggestion_was_not_about(c
 
 
 def test_it_shows_a_removal_and_a_new_entry_suggestion_on_their_places(client, proposal, task, reviewer, owner):
-    removal = review.suggestion_remove_entry(proposal=proposal, by=reviewer, path=f"task:{task.pk}")
-    addition = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
+    removal = suggesting.suggestion_remove_entry(proposal=proposal, by=reviewer, path=f"task:{task.pk}")
+    addition = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
                                            values={"text": "Train staff on new systems."})
     doc = parse(get_page(client, proposal, owner))
     entry = by_id(doc, f"task-{task.pk}")
@@ -365,7 +367,7 @@ def test_it_shows_a_removal_and_a_new_entry_suggestion_on_their_places(client, p
 def test_it_shows_a_suggested_row_in_its_table_in_its_columns_and_escaped(client, proposal, reviewer, owner):
     figure = services.entry_create(entry_kind=kind_for("workforce_figure"), proposal=proposal,
                                    description="Health IT workers", number=120000, year=2024, source="BLS", by=owner)
-    addition = review.suggestion_add_entry(
+    addition = suggesting.suggestion_add_entry(
         proposal=proposal, by=reviewer, entry_kind="workforce_figure",
         values={"description": "Informatics nurses <b>only</b>", "number": 8000, "source": "ANA"})
     doc = parse(get_page(client, proposal, owner))
@@ -379,7 +381,7 @@ def test_it_shows_a_suggested_row_in_its_table_in_its_columns_and_escaped(client
 
 
 def test_it_shows_a_suggested_entry_under_its_heading_when_its_list_is_empty(client, proposal, reviewer, owner):
-    addition = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="licensing",
+    addition = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="licensing",
                                            values={"text": "State licence for nurse informaticists."})
     doc = parse(get_page(client, proposal, owner))
     placeholder = by_id(doc, f"suggested-{addition.pk}")
@@ -392,9 +394,9 @@ def test_it_shows_a_suggested_entry_under_its_heading_when_its_list_is_empty(cli
 
 
 def test_a_decided_suggestion_leaves_no_placeholder(client, proposal, task, reviewer, owner):
-    addition = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
+    addition = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
                                            values={"text": "Train staff on new systems."})
-    review.suggestion_reject(suggestion=addition, by=owner)
+    suggesting.suggestion_reject(suggestion=addition, by=owner)
     doc = parse(get_page(client, proposal, owner))
     assert not doc.xpath(f'//*[@id="suggested-{addition.pk}"]')
     assert not doc.xpath('//*[contains(@class, "suggested-entry")]')
@@ -414,9 +416,9 @@ def test_it_counts_open_threads_and_suggestions_in_the_review_bar_and_contents(c
     review.thread_resolve(thread=done, by=owner)
     suggest(proposal, reviewer, path, task.text, "data", "records")
     with_note = suggest(proposal, reviewer, f"skill:{skill.pk}.description", skill.description, "full", "close")
-    review.suggestion_discuss(suggestion=with_note, by=owner, text="Why?")  # a discussion is not a thread
+    suggesting.suggestion_discuss(suggestion=with_note, by=owner, text="Why?")  # a discussion is not a thread
     rejected = suggest(proposal, reviewer, path, task.text, "systems", "services")
-    review.suggestion_reject(suggestion=rejected, by=owner)
+    suggesting.suggestion_reject(suggestion=rejected, by=owner)
     response = get_page(client, proposal, owner)
     html = response.content.decode()
     doc = parse(response)
@@ -440,7 +442,7 @@ def test_it_counts_open_threads_and_suggestions_in_the_review_bar_and_contents(c
 def test_it_counts_a_suggested_new_entry_in_its_section(client, proposal, task, owner, reviewer):
     """The review bar counts it, and it sits beside the tasks: the contents should count it
     under "1. Nature of work performed" too."""
-    review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
+    suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task",
                                 values={"text": "Train staff on new systems.", "is_may": False})
     doc = parse(get_page(client, proposal, owner))
     totals = doc.xpath('//span[contains(@class, "review-totals")]')[0]

@@ -1,7 +1,7 @@
-"""The review layer's writes (comments/services.py): threads and their comments,
-resolving, action items, and suggestions from making to deciding, with the access rules
-each one enforces. Every change to the proposal's text goes through occupations.services,
-as a user's would."""
+"""The review layer's writes (comments/services.py, comments/suggesting.py): threads and
+their comments, resolving, action items, and suggestions from making to deciding, with
+the access rules each one enforces. Every change to the proposal's text goes through
+occupations.services, as a user's would."""
 
 import re
 
@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from occupations import services
 from occupations.entries import JobTitle, Task
@@ -58,7 +60,7 @@ def comment_on(task, by, quote="clinical data", text="Which data?", **kwargs):
 
 def suggest(task, by, quote, replacement, **kwargs):
     text = text_of(task)
-    return review.suggestion_replace(proposal=task.proposal, by=by, path=path(task),
+    return suggesting.suggestion_replace(proposal=task.proposal, by=by, path=path(task),
                                      replacement=replacement, quote=quote, **span(quote, text), **kwargs)
 
 
@@ -411,7 +413,7 @@ def test_it_suggests_replacing_a_span(task, reviewer):
 
 def test_it_suggests_an_insertion_at_an_empty_span_and_keeps_its_edge_spaces(task, reviewer):
     at = TEXT.index(" to improve")
-    suggestion = review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task),
+    suggestion = suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task),
                                            start=at, end=at, quote="", replacement=" and claims\t")
     suggestion = fresh(suggestion)
     assert (suggestion.start, suggestion.end, suggestion.quote) == (at, at, "")
@@ -429,7 +431,7 @@ def test_it_refuses_a_suggestion_that_changes_nothing(task, reviewer):
     assert code_of(error) == "unchanged"
     at = TEXT.index(" to")
     with pytest.raises(ValidationError) as error:
-        review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
+        suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
                                   replacement="")
     assert code_of(error) == "unchanged"
     assert not Suggestion.objects.exists()
@@ -442,7 +444,7 @@ def test_it_refuses_a_suggestion_that_makes_the_text_too_long(task, proposal, re
     title = services.entry_create(entry_kind=kind_for("job_title"), proposal=proposal, title="Informaticist",
                                   by=owner)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_replace(proposal=proposal, by=reviewer, path=f"job_title:{title.pk}.title",
+        suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"job_title:{title.pk}.title",
                                   start=0, end=len("Informaticist"), replacement="y" * 301)
     assert code_of(error) == "too_long"
     assert not Suggestion.objects.exists()
@@ -465,7 +467,7 @@ def test_it_refuses_a_suggestion_from_an_observer_or_outsider(task, observer, ou
 def test_it_refuses_a_suggestion_on_a_field_that_is_not_there(task, reviewer):
     for bad_path in (f"task:{task.pk}.nope", f"task:{task.pk}", "task:999999.text", f"task:{task.pk}.is_may"):
         with pytest.raises(ValidationError) as error:
-            review.suggestion_replace(proposal=task.proposal, by=reviewer, path=bad_path, start=0, end=1,
+            suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=bad_path, start=0, end=1,
                                       replacement="x")
         assert code_of(error) == "gone"
 
@@ -474,7 +476,7 @@ def test_it_refuses_a_suggestion_on_a_selection_whose_words_changed(task, review
     old = span("clinical data")
     edit(task, "Analyze and interpret patient records to improve health systems services.", editor)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), quote="clinical data",
+        suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), quote="clinical data",
                                   replacement="EHR data", **old)
     assert code_of(error) == "moved"
 
@@ -482,7 +484,7 @@ def test_it_refuses_a_suggestion_on_a_selection_whose_words_changed(task, review
 # suggestions_from_edit ------------------------------------------------------------------
 
 def from_edit(task, by, new_text, base_text=TEXT, **kwargs):
-    return review.suggestions_from_edit(proposal=task.proposal, by=by, path=path(task), base_text=base_text,
+    return suggesting.suggestions_from_edit(proposal=task.proposal, by=by, path=path(task), base_text=base_text,
                                         new_text=new_text, **kwargs)
 
 
@@ -565,7 +567,7 @@ def test_it_refuses_an_edit_past_the_fields_limit(task, reviewer):
 def test_it_applies_an_accepted_suggestion_with_history_and_a_new_version(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     before = Task.objects.get(pk=task.pk).version
-    review.suggestion_accept(suggestion=suggestion, by=editor)
+    suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     saved = Task.objects.get(pk=task.pk)
     assert saved.text == TEXT.replace("clinical data", "patient data")
     assert saved.version == before + 1
@@ -584,7 +586,7 @@ def test_it_keeps_other_threads_and_suggestions_on_their_words_when_one_is_accep
     later = suggest(task, editor, "services", "service lines")
     earlier = suggest(task, editor, "Analyze", "Study")
     accepted = suggest(task, reviewer, "clinical data", "clinical and claims data")
-    review.suggestion_accept(suggestion=accepted, by=editor)
+    suggesting.suggestion_accept(suggestion=accepted, by=editor)
     text = text_of(task)
     assert text == TEXT.replace("clinical data", "clinical and claims data")
     for thread in (before, after):
@@ -597,8 +599,8 @@ def test_it_keeps_other_threads_and_suggestions_on_their_words_when_one_is_accep
         suggestion = fresh(suggestion)
         assert not suggestion.is_outdated
         assert text[suggestion.start:suggestion.end] == suggestion.quote
-    review.suggestion_accept(suggestion=later, by=editor)
-    review.suggestion_accept(suggestion=earlier, by=editor)
+    suggesting.suggestion_accept(suggestion=later, by=editor)
+    suggesting.suggestion_accept(suggestion=earlier, by=editor)
     assert text_of(task) == "Study and interpret clinical and claims data to improve health systems service lines."
 
 
@@ -607,10 +609,10 @@ def test_it_refuses_accepting_a_suggestion_that_makes_the_text_too_long_after_an
     # do not, and the second must not be applied beyond the limit an editor's own edit has.
     first = suggest(task, reviewer, "Analyze", "A" * 2_600)
     second = suggest(task, reviewer, "services", "S" * 2_600)
-    review.suggestion_accept(suggestion=first, by=editor)
+    suggesting.suggestion_accept(suggestion=first, by=editor)
     after_first = text_of(task)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_accept(suggestion=second, by=editor)
+        suggesting.suggestion_accept(suggestion=second, by=editor)
     assert code_of(error) == "too_long"
     assert text_of(task) == after_first
     assert len(after_first) <= 5_000
@@ -622,13 +624,13 @@ def test_it_accepts_suggestions_on_a_groups_and_the_proposals_text(proposal, own
                                   definition="Apply informatics to clinical care.")
     proposal = services.object_update(proposal, values={"introduction": "This proposal asks for a new minor group."},
                                       base_version=proposal.version, by=owner)
-    on_group = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"group:{group.pk}.definition",
+    on_group = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"group:{group.pk}.definition",
                                          start=6, end=17, quote="informatics", replacement="health informatics")
-    on_proposal = review.suggestion_replace(proposal=proposal, by=reviewer,
+    on_proposal = suggesting.suggestion_replace(proposal=proposal, by=reviewer,
                                             path=f"proposal:{proposal.pk}.introduction", start=24, end=41,
                                             quote="a new minor group", replacement="two new occupations")
-    review.suggestion_accept(suggestion=on_group, by=editor)
-    review.suggestion_accept(suggestion=on_proposal, by=editor)
+    suggesting.suggestion_accept(suggestion=on_group, by=editor)
+    suggesting.suggestion_accept(suggestion=on_proposal, by=editor)
     group.refresh_from_db()
     proposal.refresh_from_db()
     assert group.definition == "Apply health informatics to clinical care."
@@ -638,9 +640,9 @@ def test_it_accepts_suggestions_on_a_groups_and_the_proposals_text(proposal, own
 def test_it_keeps_a_thread_off_words_inserted_right_after_it(task, reviewer, editor):
     thread = comment_on(task, reviewer, quote="clinical data")
     at = TEXT.index(" to improve")
-    insertion = review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
+    insertion = suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
                                           quote="", replacement=" and claims records")
-    review.suggestion_accept(suggestion=insertion, by=editor)
+    suggesting.suggestion_accept(suggestion=insertion, by=editor)
     text = text_of(task)
     assert text == TEXT.replace("clinical data", "clinical data and claims records")
     thread = fresh(thread)
@@ -651,7 +653,7 @@ def test_it_keeps_a_thread_off_words_inserted_right_after_it(task, reviewer, edi
 def test_it_detaches_a_thread_on_words_an_accepted_suggestion_replaced_and_keeps_it(task, reviewer, editor):
     thread = comment_on(task, reviewer, quote="clinical data", text="Which data?")
     accepted = suggest(task, editor, "clinical data", "EHR extracts")
-    review.suggestion_accept(suggestion=accepted, by=editor)
+    suggesting.suggestion_accept(suggestion=accepted, by=editor)
     thread = fresh(thread)
     assert thread.is_detached
     assert thread.original_quote == "clinical data"
@@ -662,7 +664,7 @@ def test_it_refuses_an_outdated_suggestion(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     Suggestion.objects.filter(pk=suggestion.pk).update(is_outdated=True)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_accept(suggestion=suggestion, by=editor)
+        suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     assert code_of(error) == "outdated"
     assert text_of(task) == TEXT
     assert fresh(suggestion).status == Suggestion.Status.OPEN
@@ -675,7 +677,7 @@ def test_it_outdates_a_suggestion_whose_words_were_edited_and_refuses_it(task, r
     suggestion = fresh(suggestion)
     assert suggestion.is_outdated
     with pytest.raises(ValidationError) as error:
-        review.suggestion_accept(suggestion=suggestion, by=editor)
+        suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     assert code_of(error) == "outdated"
     assert text_of(task) == edited
     assert fresh(suggestion).status == Suggestion.Status.OPEN
@@ -685,17 +687,17 @@ def test_it_refuses_a_reviewer_or_observer_accepting(task, reviewer, observer):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     for user in (reviewer, observer):
         with pytest.raises(PermissionDenied):
-            review.suggestion_accept(suggestion=suggestion, by=user)
+            suggesting.suggestion_accept(suggestion=suggestion, by=user)
     assert text_of(task) == TEXT
     assert fresh(suggestion).status == Suggestion.Status.OPEN
 
 
 def test_it_refuses_accepting_a_suggestion_twice(task, reviewer, editor, owner):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
-    review.suggestion_accept(suggestion=suggestion, by=editor)
+    suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     version = Task.objects.get(pk=task.pk).version
     with pytest.raises(ValidationError) as error:
-        review.suggestion_accept(suggestion=suggestion, by=owner)
+        suggesting.suggestion_accept(suggestion=suggestion, by=owner)
     assert code_of(error) == "decided"
     assert Task.objects.get(pk=task.pk).version == version
     assert fresh(suggestion).decided_by == editor
@@ -703,12 +705,12 @@ def test_it_refuses_accepting_a_suggestion_twice(task, reviewer, editor, owner):
 
 def test_it_creates_a_suggested_entry_in_its_group_when_accepted(proposal, reviewer, editor, owner):
     group = services.group_create(proposal=proposal, level="broad", title="Clinical Health IT", by=owner)
-    suggestion = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task", group=group,
+    suggestion = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task", group=group,
                                              values={"text": "Train staff in the EHR.", "is_may": True},
                                              note="Missing duty")
     assert suggestion.kind == Suggestion.Kind.ADD_ENTRY and suggestion.quote == "Train staff in the EHR."
     assert not Task.objects.exists()
-    entry = review.suggestion_accept(suggestion=suggestion, by=editor)
+    entry = suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     entry = Task.objects.get(pk=entry.pk)
     assert (entry.text, entry.is_may, entry.group, entry.proposal) == ("Train staff in the EHR.", True, group,
                                                                        proposal)
@@ -717,30 +719,30 @@ def test_it_creates_a_suggested_entry_in_its_group_when_accepted(proposal, revie
 
 
 def test_it_creates_a_suggested_entry_of_the_whole_proposal(proposal, reviewer, editor):
-    suggestion = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="job_title",
+    suggestion = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="job_title",
                                              values={"title": "Clinical Informaticist"})
-    review.suggestion_accept(suggestion=suggestion, by=editor)
+    suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     title = JobTitle.objects.get()
     assert (title.title, title.group, title.proposal) == ("Clinical Informaticist", None, proposal)
 
 
 def test_it_refuses_a_suggested_entry_whose_group_is_gone(proposal, reviewer, editor, owner):
     group = services.group_create(proposal=proposal, level="broad", title="Clinical Health IT", by=owner)
-    suggestion = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task", group=group,
+    suggestion = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="task", group=group,
                                              values={"text": "Train staff in the EHR."})
     services.object_delete(group, by=editor)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_accept(suggestion=suggestion, by=editor)
+        suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     assert code_of(error) == "gone"
     assert not Task.objects.exists()
     assert fresh(suggestion).status == Suggestion.Status.OPEN
 
 
 def test_it_keeps_a_suggested_entry_open_when_its_values_are_refused(proposal, reviewer, editor):
-    suggestion = review.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="job_title",
+    suggestion = suggesting.suggestion_add_entry(proposal=proposal, by=reviewer, entry_kind="job_title",
                                              values={"title": "T" * 301})
     with pytest.raises(ValidationError):
-        review.suggestion_accept(suggestion=suggestion, by=editor)
+        suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     assert not JobTitle.objects.exists()
     assert fresh(suggestion).status == Suggestion.Status.OPEN
 
@@ -749,9 +751,9 @@ def test_it_deletes_a_suggested_removal_and_detaches_the_entrys_threads(task, re
     span_thread = comment_on(task, reviewer)
     whole = review.thread_start(proposal=task.proposal, by=reviewer, path=path(task, ""), text="Needs to be both?")
     other_suggestion = suggest(task, editor, "health systems", "health care")
-    removal = review.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task))
-    assert review.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task)).pk == removal.pk
-    deletion = review.suggestion_accept(suggestion=removal, by=editor)
+    removal = suggesting.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task))
+    assert suggesting.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task)).pk == removal.pk
+    deletion = suggesting.suggestion_accept(suggestion=removal, by=editor)
     assert deletion.label == "task (suggested by Reviewer Tester)"
     assert not Task.objects.filter(pk=task.pk).exists()
     for thread in (span_thread, whole):
@@ -765,19 +767,19 @@ def test_it_deletes_a_suggested_removal_and_detaches_the_entrys_threads(task, re
 
 
 def test_it_refuses_accepting_the_removal_of_an_entry_already_gone(task, reviewer, editor):
-    removal = review.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task))
+    removal = suggesting.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task))
     services.object_delete(Task.objects.get(pk=task.pk), by=editor)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_accept(suggestion=removal, by=editor)
+        suggesting.suggestion_accept(suggestion=removal, by=editor)
     assert code_of(error) == "gone"
 
 
 def test_it_refuses_a_removal_from_an_observer_or_of_an_entry_that_is_gone(task, observer, reviewer):
     with pytest.raises(PermissionDenied):
-        review.suggestion_remove_entry(proposal=task.proposal, by=observer, path=path(task))
+        suggesting.suggestion_remove_entry(proposal=task.proposal, by=observer, path=path(task))
     for bad_path in ("task:999999", "nonsense:1"):
         with pytest.raises(ValidationError) as error:
-            review.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=bad_path)
+            suggesting.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=bad_path)
         assert code_of(error) == "gone"
     assert not Suggestion.objects.exists()
 
@@ -786,7 +788,7 @@ def test_it_refuses_a_removal_from_an_observer_or_of_an_entry_that_is_gone(task,
 
 def test_it_lets_an_editor_reject_a_suggestion(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
-    review.suggestion_reject(suggestion=suggestion, by=editor)
+    suggesting.suggestion_reject(suggestion=suggestion, by=editor)
     suggestion = fresh(suggestion)
     assert (suggestion.status, suggestion.decided_by) == (Suggestion.Status.REJECTED, editor)
     assert text_of(task) == TEXT
@@ -794,7 +796,7 @@ def test_it_lets_an_editor_reject_a_suggestion(task, reviewer, editor):
 
 def test_it_lets_the_author_withdraw_their_own_suggestion(task, reviewer):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
-    review.suggestion_reject(suggestion=suggestion, by=reviewer)
+    suggesting.suggestion_reject(suggestion=suggestion, by=reviewer)
     assert (fresh(suggestion).status, fresh(suggestion).decided_by) == (Suggestion.Status.REJECTED, reviewer)
 
 
@@ -803,15 +805,15 @@ def test_it_refuses_another_reviewer_rejecting_a_suggestion(task, reviewer, memb
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     for user in (other, observer):
         with pytest.raises(PermissionDenied):
-            review.suggestion_reject(suggestion=suggestion, by=user)
+            suggesting.suggestion_reject(suggestion=suggestion, by=user)
     assert fresh(suggestion).status == Suggestion.Status.OPEN
 
 
 def test_it_refuses_rejecting_a_decided_suggestion(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
-    review.suggestion_accept(suggestion=suggestion, by=editor)
+    suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_reject(suggestion=suggestion, by=editor)
+        suggesting.suggestion_reject(suggestion=suggestion, by=editor)
     assert code_of(error) == "decided"
     assert fresh(suggestion).status == Suggestion.Status.ACCEPTED
 
@@ -828,27 +830,27 @@ def test_it_rebases_an_outdated_suggestion_onto_its_words_and_then_accepts_it(ta
     edit(task, now, editor)
     suggestion = fresh(suggestion)
     assert suggestion.is_outdated
-    review.suggestion_rebase(suggestion=suggestion, by=editor)
+    suggesting.suggestion_rebase(suggestion=suggestion, by=editor)
     suggestion = fresh(suggestion)
     assert not suggestion.is_outdated
     assert now[suggestion.start:suggestion.end] == suggestion.quote == "clinical data"
     assert suggestion.start == now.index("clinical data")
-    review.suggestion_accept(suggestion=suggestion, by=editor)
+    suggesting.suggestion_accept(suggestion=suggestion, by=editor)
     assert text_of(task) == now.replace("clinical data", "patient data")
 
 
 def test_it_rebases_an_outdated_insertion_next_to_the_words_it_was_made_beside(task, reviewer, editor):
     at = TEXT.index(" to improve")  # right after "clinical data"
-    insertion = review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
+    insertion = suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
                                           quote="", replacement=" and claims")
     now = "Collect, analyze and interpret clinical data, to improve health systems services."
     edit(task, now, editor)  # a comma typed right where the insertion goes, and words before it
     assert fresh(insertion).is_outdated
-    review.suggestion_rebase(suggestion=fresh(insertion), by=editor)
+    suggesting.suggestion_rebase(suggestion=fresh(insertion), by=editor)
     insertion = fresh(insertion)
     assert not insertion.is_outdated
     assert now[:insertion.start].endswith("interpret clinical data"), now[:insertion.start]
-    review.suggestion_accept(suggestion=insertion, by=editor)
+    suggesting.suggestion_accept(suggestion=insertion, by=editor)
     assert text_of(task) == ("Collect, analyze and interpret clinical data and claims, to improve health "
                              "systems services.")
 
@@ -857,7 +859,7 @@ def test_it_refuses_rebasing_a_suggestion_whose_words_are_gone(task, reviewer, e
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     edit(task, "Improve health systems services.", editor)
     with pytest.raises(ValidationError) as error:
-        review.suggestion_rebase(suggestion=fresh(suggestion), by=editor)
+        suggesting.suggestion_rebase(suggestion=fresh(suggestion), by=editor)
     assert code_of(error) == "gone"
     assert fresh(suggestion).is_outdated
 
@@ -865,10 +867,10 @@ def test_it_refuses_rebasing_a_suggestion_whose_words_are_gone(task, reviewer, e
 def test_it_refuses_a_reviewer_rebasing_and_rebasing_an_entry_suggestion(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     with pytest.raises(PermissionDenied):
-        review.suggestion_rebase(suggestion=suggestion, by=reviewer)
-    removal = review.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task))
+        suggesting.suggestion_rebase(suggestion=suggestion, by=reviewer)
+    removal = suggesting.suggestion_remove_entry(proposal=task.proposal, by=reviewer, path=path(task))
     with pytest.raises(ValidationError) as error:
-        review.suggestion_rebase(suggestion=removal, by=editor)
+        suggesting.suggestion_rebase(suggestion=removal, by=editor)
     assert code_of(error) == "kind"
 
 
@@ -879,9 +881,9 @@ def test_it_accepts_all_of_one_authors_suggestions_in_one_field(task, reviewer, 
     second = suggest(task, reviewer, "clinical data", "patient data")
     third = suggest(task, reviewer, "health systems services", "care delivery")
     at = TEXT.index(" to improve")
-    insertion = review.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
+    insertion = suggesting.suggestion_replace(proposal=task.proposal, by=reviewer, path=path(task), start=at, end=at,
                                           replacement=" and claims records")
-    result = review.suggestions_decide(suggestions=[first, second, third, insertion], by=editor, accept=True)
+    result = suggesting.suggestions_decide(suggestions=[first, second, third, insertion], by=editor, accept=True)
     assert {s.pk for s in result.done} == {first.pk, second.pk, third.pk, insertion.pk}
     assert result.skipped == []
     assert text_of(task) == "Collect, analyze and interpret patient data and claims records to improve care delivery."
@@ -892,7 +894,7 @@ def test_it_accepts_all_suggestions_made_in_one_suggest_mode_edit(task, reviewer
     new = "Collect, analyze and interpret patient data to improve public health systems."
     made = from_edit(task, reviewer, new)
     assert len(made) >= 2
-    result = review.suggestions_decide(suggestions=made, by=editor, accept=True)
+    result = suggesting.suggestions_decide(suggestions=made, by=editor, accept=True)
     assert result.skipped == []
     assert text_of(task) == new
 
@@ -902,11 +904,11 @@ def test_it_accepts_all_of_one_authors_suggestions_on_the_proposals_own_text(pro
     proposal = services.object_update(proposal, values={"introduction": intro}, base_version=proposal.version,
                                       by=owner)
     made = [
-        review.suggestion_replace(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}.introduction",
+        suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"proposal:{proposal.pk}.introduction",
                                   quote=quote, replacement=replacement, **span(quote, intro))
         for quote, replacement in (("a new minor group", "two new occupations"), ("29-0000", "29-0000 (Healthcare)"))
     ]
-    result = review.suggestions_decide(suggestions=made, by=editor, accept=True)
+    result = suggesting.suggestions_decide(suggestions=made, by=editor, accept=True)
     assert [(s.quote, message) for s, message in result.skipped] == []
     proposal.refresh_from_db()
     assert proposal.introduction == "This proposal asks for two new occupations in major group 29-0000 (Healthcare)."
@@ -916,7 +918,7 @@ def test_it_skips_and_reports_outdated_suggestions_when_deciding_many(task, revi
     good = suggest(task, reviewer, "Analyze", "Study")
     stale = suggest(task, reviewer, "clinical data", "patient data")
     edit(task, TEXT.replace("clinical data", "clinical records"), editor)
-    result = review.suggestions_decide(suggestions=[fresh(good), fresh(stale)], by=editor, accept=True)
+    result = suggesting.suggestions_decide(suggestions=[fresh(good), fresh(stale)], by=editor, accept=True)
     assert [s.pk for s in result.done] == [good.pk]
     assert [(s.pk, message) for s, message in result.skipped] == [
         (stale.pk, "The text under this suggestion has changed since it was made. Re-base it onto the "
@@ -927,9 +929,9 @@ def test_it_skips_and_reports_outdated_suggestions_when_deciding_many(task, revi
 
 def test_it_rejects_many_suggestions(task, reviewer, editor):
     made = [suggest(task, reviewer, "Analyze", "Study"), suggest(task, reviewer, "clinical data", "patient data"),
-            review.suggestion_add_entry(proposal=task.proposal, by=reviewer, entry_kind="task",
+            suggesting.suggestion_add_entry(proposal=task.proposal, by=reviewer, entry_kind="task",
                                         values={"text": "Another task."})]
-    result = review.suggestions_decide(suggestions=made, by=editor, accept=False)
+    result = suggesting.suggestions_decide(suggestions=made, by=editor, accept=False)
     assert len(result.done) == 3 and result.skipped == []
     assert set(Suggestion.objects.values_list("status", flat=True)) == {Suggestion.Status.REJECTED}
     assert text_of(task) == TEXT
@@ -940,7 +942,7 @@ def test_it_refuses_a_reviewer_deciding_many(task, reviewer, member_of):
     other = member_of(Role.REVIEWER, username="other-reviewer")
     made = [suggest(task, other, "Analyze", "Study")]
     with pytest.raises(PermissionDenied):
-        review.suggestions_decide(suggestions=made, by=reviewer, accept=True)
+        suggesting.suggestions_decide(suggestions=made, by=reviewer, accept=True)
     assert text_of(task) == TEXT
 
 
@@ -948,8 +950,8 @@ def test_it_refuses_a_reviewer_deciding_many(task, reviewer, member_of):
 
 def test_it_opens_a_suggestions_discussion_and_replies_in_it(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
-    first = review.suggestion_discuss(suggestion=suggestion, by=editor, text="Why patient?")
-    second = review.suggestion_discuss(suggestion=suggestion, by=reviewer, text="The seed says so.")
+    first = suggesting.suggestion_discuss(suggestion=suggestion, by=editor, text="Why patient?")
+    second = suggesting.suggestion_discuss(suggestion=suggestion, by=reviewer, text="The seed says so.")
     suggestion = fresh(suggestion)
     assert first.thread_id == second.thread_id == suggestion.thread_id
     assert Thread.objects.count() == 1
@@ -960,14 +962,14 @@ def test_it_opens_a_suggestions_discussion_and_replies_in_it(task, reviewer, edi
 
 def test_it_replies_in_the_discussion_a_note_opened(task, reviewer, editor):
     suggestion = suggest(task, reviewer, "clinical data", "patient data", note="See the seed.")
-    reply = review.suggestion_discuss(suggestion=suggestion, by=editor, text="Agreed.")
+    reply = suggesting.suggestion_discuss(suggestion=suggestion, by=editor, text="Agreed.")
     assert reply.thread_id == fresh(suggestion).thread_id
     assert Thread.objects.count() == 1
 
 
 def test_it_keeps_a_suggestions_discussion_when_its_only_comment_is_deleted(task, reviewer):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
-    comment = review.suggestion_discuss(suggestion=suggestion, by=reviewer, text="Why?")
+    comment = suggesting.suggestion_discuss(suggestion=suggestion, by=reviewer, text="Why?")
     assert review.comment_delete(comment=comment, by=reviewer) is not None
     assert fresh(suggestion).thread_id == comment.thread_id
 
@@ -975,7 +977,7 @@ def test_it_keeps_a_suggestions_discussion_when_its_only_comment_is_deleted(task
 def test_it_refuses_an_observer_discussing_a_suggestion(task, reviewer, observer):
     suggestion = suggest(task, reviewer, "clinical data", "patient data")
     with pytest.raises(PermissionDenied):
-        review.suggestion_discuss(suggestion=suggestion, by=observer, text="Hm")
+        suggesting.suggestion_discuss(suggestion=suggestion, by=observer, text="Hm")
     assert fresh(suggestion).thread is None
 
 
@@ -1049,13 +1051,13 @@ def test_it_never_loses_a_thread_whatever_the_order_of_edits(owner, editor, revi
             if open_:
                 chosen = open_[index % len(open_)]
                 try:
-                    review.suggestion_accept(suggestion=chosen, by=editor)
+                    suggesting.suggestion_accept(suggestion=chosen, by=editor)
                 except ValidationError as error:
                     assert error.code == "outdated" and chosen.is_outdated
         elif name == "suggest":
             found = _word(text, index)
             if found is not None and text[found[0]:found[1]] != value:
-                review.suggestion_replace(proposal=proposal, by=reviewer, path=task_path, start=found[0],
+                suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=task_path, start=found[0],
                                           end=found[1], quote=text[found[0]:found[1]], replacement=value)
         elif name == "comment":
             found = _word(text, index, value)

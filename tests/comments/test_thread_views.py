@@ -10,6 +10,8 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from occupations import services
 from occupations.entries import Skill, Task
@@ -115,7 +117,7 @@ def start_thread(proposal, by, task, quote="interpret", text="Is this the right 
 
 
 def suggest(proposal, by, task, quote="clinical", replacement="patient"):
-    return review.suggestion_replace(proposal=proposal, by=by, path=f"task:{task.pk}.text",
+    return suggesting.suggestion_replace(proposal=proposal, by=by, path=f"task:{task.pk}.text",
                                      replacement=replacement, **span_of(task.text, quote))
 
 
@@ -729,7 +731,7 @@ def test_it_goes_back_to_the_changed_text_after_accepting(client, proposal, owne
     else:
         obj = services.narrative_set(proposal=proposal, item="nature_of_work", text="Health IT grows.", by=owner)
         path, text = f"narrative:{obj.pk}.text", obj.text
-    suggestion = review.suggestion_replace(proposal=proposal, by=reviewer, path=path, replacement="Clinical IT",
+    suggestion = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path, replacement="Clinical IT",
                                            **span_of(text, "Health IT"))
     client.force_login(owner)
     response = client.post(reverse("suggestion_decide", args=[proposal.pk, suggestion.pk, "accept"]))
@@ -754,7 +756,7 @@ def test_it_goes_back_to_the_text_after_rejecting(client, proposal, task, review
 
 def test_it_says_when_a_suggestion_was_already_decided(client, proposal, task, reviewer, editor, owner):
     suggestion = suggest(proposal, reviewer, task)
-    review.suggestion_reject(suggestion=suggestion, by=owner)
+    suggesting.suggestion_reject(suggestion=suggestion, by=owner)
     client.force_login(editor)
     response = client.post(reverse("suggestion_decide", args=[proposal.pk, suggestion.pk, "accept"]), **HTMX)
     assert saved(response)["problem"] == "Someone has already decided this suggestion."
@@ -1062,7 +1064,7 @@ def many(proposal, task, owner, reviewer, other_reviewer):
         suggest(proposal, reviewer, task, "Analyze", "Review"),
         suggest(proposal, reviewer, task, "health", "care"),
         suggest(proposal, reviewer, second_task, "Maintain", "Keep"),
-        review.suggestion_replace(proposal=proposal, by=reviewer, path=f"skill:{skill.pk}.description",
+        suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"skill:{skill.pk}.description",
                                   replacement="complete", **span_of(skill.description, "full")),
     ]
     theirs = suggest(proposal, other_reviewer, task, "clinical", "patient")

@@ -10,7 +10,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from comments import services as review
+
+from comments import suggesting
 from comments.models import Suggestion, Thread
 from occupations import services
 from occupations.kinds import kind_for
@@ -134,7 +135,7 @@ def test_a_stored_suggestion_on_the_status_is_refused_skipped_and_can_be_rejecte
     before = settings_of(proposal)
     status = _stored(proposal, reviewer, f"proposal:{proposal.pk}.status", "draft")
     item = _stored(proposal, reviewer, f"narrative:{scene['narrative'].pk}.item", "nature", "licensing")
-    fine = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{scene['task'].pk}.text",
+    fine = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{scene['task'].pk}.text",
                                      start=0, end=7, quote="Analyze", replacement="Study")
     client.force_login(editor)
 
@@ -187,12 +188,12 @@ def test_a_stored_new_entry_with_fields_no_entry_has_is_refused_at_accept(scene,
                                            kind=Suggestion.Kind.ADD_ENTRY, entry_kind="task", entry_values=values,
                                            quote="Mine.")
         with pytest.raises(ValidationError) as refused:
-            review.suggestion_accept(suggestion=stored, by=editor)
+            suggesting.suggestion_accept(suggestion=stored, by=editor)
         assert "fields no entry of its kind has" in refused.value.messages[0]
     theirs.refresh_from_db()
     assert (theirs.proposal_id, theirs.text) == (other.pk, "Theirs.")
     fine = Suggestion.objects.create(proposal=proposal, path=f"proposal:{proposal.pk}", created_by=reviewer,
                                      kind=Suggestion.Kind.ADD_ENTRY, entry_kind="task",
                                      entry_values={"text": "Train staff.", "is_may": True}, quote="Train staff.")
-    added = review.suggestion_accept(suggestion=fine, by=editor)
+    added = suggesting.suggestion_accept(suggestion=fine, by=editor)
     assert (added.proposal_id, added.text, added.is_may) == (proposal.pk, "Train staff.", True)

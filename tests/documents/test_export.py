@@ -217,10 +217,11 @@ def test_it_is_a_word_2013_document_without_track_changes(full):
 
 def test_it_carries_nothing_of_the_review(full, owner, reviewer):
     from comments import services as review
+    from comments import suggesting
 
     task = Task.objects.filter(proposal=full).first()
     review.thread_start(proposal=full, by=reviewer, path=f"task:{task.pk}.text", text="Which tasks?")
-    review.suggestion_replace(proposal=full, by=reviewer, path=f"task:{task.pk}.text", start=0, end=4,
+    suggesting.suggestion_replace(proposal=full, by=reviewer, path=f"task:{task.pk}.text", start=0, end=4,
                               replacement="Job")
     docx = export(full)
     assert not [name for name in docx.names if "comments" in name or "people" in name]

@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from comments import services as review
+
+from comments import suggesting
 from occupations import services
 from occupations.kinds import kind_for
 from occupations.sample import fill_proposal
@@ -31,7 +33,7 @@ def reviewed(proposal, task, reviewer, owner):
     review.comment_add(thread=thread, by=owner, text="Patient records.")
     done = review.thread_start(proposal=proposal, by=reviewer, path=f"task:{task.pk}", text="Typo fixed?")
     review.thread_resolve(thread=done, by=reviewer)
-    review.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{task.pk}.text", start=0, end=7,
+    suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{task.pk}.text", start=0, end=7,
                               replacement="Study")
     return proposal
 

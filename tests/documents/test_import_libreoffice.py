@@ -29,6 +29,8 @@ import pytest
 from lxml import etree
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from documents import services
 from documents.bookmarks import name_for_path
@@ -213,7 +215,7 @@ def make_team(proposal, owner, reviewer, editor, *, reply: bool):
     if reply:
         review.comment_add(thread=asked, by=editor, text="Patient records.")
     other = review.thread_start(proposal=proposal, by=reviewer, path=f"task:{tasks[1].pk}", text="Too broad?")
-    suggested = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{tasks[2].pk}.text",
+    suggested = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{tasks[2].pk}.text",
                                           start=0, end=5, replacement="Teach")
     return Proposal.objects.get(pk=proposal.pk), tasks, asked, other, suggested
 

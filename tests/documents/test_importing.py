@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from documents import services
 from documents.export import export_docx
@@ -32,7 +34,7 @@ def team(proposal, owner, reviewer, editor):
                                 start=start, end=start + 13, quote="clinical data")
     review.comment_add(thread=asked, by=editor, text="Patient records.")
     other = review.thread_start(proposal=proposal, by=reviewer, path=f"task:{tasks[1].pk}", text="Too broad?")
-    suggested = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{tasks[2].pk}.text",
+    suggested = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{tasks[2].pk}.text",
                                           start=0, end=5, replacement="Teach")
     return Proposal.objects.get(pk=proposal.pk), tasks, asked, other, suggested
 

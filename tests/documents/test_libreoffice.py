@@ -17,6 +17,8 @@ import pytest
 from lxml import etree
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment
 from documents.export import export_docx
 from occupations import services
@@ -125,15 +127,15 @@ def reviewed(proposal, owner, editor, reviewer):
     review.thread_resolve(thread=typo, by=owner)
     # Suggestions: replace (with a note, which opens its discussion), insert, delete,
     # remove an entry, add an entry
-    review.suggestion_replace(proposal=proposal, by=reviewer, path=path(design), replacement="alerts",
+    suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path(design), replacement="alerts",
                               note="Alerts is what clinicians call them.", **_span(DESIGN, "rules"))
     after = VALIDATE.index(" data")
-    review.suggestion_replace(proposal=proposal, by=reviewer, path=path(validate), start=after, end=after,
+    suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path(validate), start=after, end=after,
                               quote="", replacement=" and monitor")
-    review.suggestion_replace(proposal=proposal, by=editor, path=background, replacement="",
+    suggesting.suggestion_replace(proposal=proposal, by=editor, path=background, replacement="",
                               **_span(BACKGROUND, " over the last decade"))
-    review.suggestion_remove_entry(proposal=proposal, by=reviewer, path=f"task:{train.pk}")
-    review.suggestion_add_entry(proposal=proposal, by=editor, entry_kind="task", values={"text": NEW_TASK})
+    suggesting.suggestion_remove_entry(proposal=proposal, by=reviewer, path=f"task:{train.pk}")
+    suggesting.suggestion_add_entry(proposal=proposal, by=editor, entry_kind="task", values={"text": NEW_TASK})
     names = {user.pk: user.get_full_name() for user in (owner, editor, reviewer)}  # "Editor Tester"
     comments = [(names[comment.author_id], comment.text)
                 for comment in Comment.objects.filter(thread__proposal=proposal).exclude(thread=typo)

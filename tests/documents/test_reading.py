@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from documents.body import Lines
 from documents.bookmarks import name_for_path, path_for_name
@@ -137,19 +139,19 @@ def reviewed(proposal, owner, editor, reviewer):
     review.comment_add(thread=threads["resolved"], by=editor, text="All of them.")
     review.thread_resolve(thread=threads["resolved"], by=editor)
 
-    suggestions["replace"] = review.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[VALIDATE]),
+    suggestions["replace"] = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[VALIDATE]),
                                                        replacement="lab", **span(VALIDATE, "laboratory"))
-    review.suggestion_discuss(suggestion=suggestions["replace"], by=editor, text="Why shorten it?")
+    suggesting.suggestion_discuss(suggestion=suggestions["replace"], by=editor, text="Why shorten it?")
     at = TRAIN.index(" documentation")
-    suggestions["insert"] = review.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[TRAIN]),
+    suggestions["insert"] = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[TRAIN]),
                                                       start=at, end=at, quote="", replacement=" electronic")
-    suggestions["delete"] = review.suggestion_replace(proposal=proposal, by=editor, path=background,
+    suggestions["delete"] = suggesting.suggestion_replace(proposal=proposal, by=editor, path=background,
                                                       replacement="", **span(BACKGROUND, " over the last decade"))
-    suggestions["remove"] = review.suggestion_remove_entry(proposal=proposal, by=reviewer,
+    suggestions["remove"] = suggesting.suggestion_remove_entry(proposal=proposal, by=reviewer,
                                                            path=f"task:{tasks[RETIRE].pk}")
-    suggestions["add"] = review.suggestion_add_entry(proposal=proposal, by=editor, entry_kind="task",
+    suggestions["add"] = suggesting.suggestion_add_entry(proposal=proposal, by=editor, entry_kind="task",
                                                      values={"text": AUDIT})
-    suggestions["remove_row"] = review.suggestion_remove_entry(proposal=proposal, by=reviewer,
+    suggestions["remove_row"] = suggesting.suggestion_remove_entry(proposal=proposal, by=reviewer,
                                                                path=f"workforce_figure:{figure.pk}")
     people = {"owner": owner, "editor": editor, "reviewer": reviewer}
     return Reviewed(Proposal.objects.get(pk=proposal.pk), tasks, skill, figure, threads, suggestions, people)
@@ -812,7 +814,7 @@ def test_it_reads_every_field_of_a_1000_entry_review_copy(proposal, owner, revie
         thread = review.thread_start(proposal=proposal, by=reviewer, path=path, text="Why?",
                                      **span(task.text, "text"))
         review.comment_add(thread=thread, by=owner, text="Because.")
-        review.suggestion_replace(proposal=proposal, by=reviewer, path=path, replacement="words",
+        suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path, replacement="words",
                                   **span(task.text, "task"))
     parts = review_parts(proposal)
     reading = read_review(parts)

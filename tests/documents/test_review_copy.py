@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Comment, Suggestion, Thread
 from documents.bookmarks import name_for_path
 from documents.export import export_docx
@@ -108,23 +110,23 @@ def reviewed(proposal, owner, editor, reviewer, member_of):
     review.comment_add(thread=threads["resolved"], by=editor, text="All of them.")
     review.thread_resolve(thread=threads["resolved"], by=editor)
 
-    suggestions["replace"] = review.suggestion_replace(proposal=proposal, by=rita, path=path(tasks[VALIDATE]),
+    suggestions["replace"] = suggesting.suggestion_replace(proposal=proposal, by=rita, path=path(tasks[VALIDATE]),
                                                        replacement="lab", **span(VALIDATE, "laboratory"))
-    review.suggestion_discuss(suggestion=suggestions["replace"], by=editor, text="Why shorten it?")
-    review.suggestion_discuss(suggestion=suggestions["replace"], by=rita, text="Lab is the usual word.")
+    suggesting.suggestion_discuss(suggestion=suggestions["replace"], by=editor, text="Why shorten it?")
+    suggesting.suggestion_discuss(suggestion=suggestions["replace"], by=rita, text="Lab is the usual word.")
     at = TRAIN.index(" documentation")
-    suggestions["insert"] = review.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[TRAIN]),
+    suggestions["insert"] = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[TRAIN]),
                                                       start=at, end=at, quote="", replacement=" electronic")
-    suggestions["delete"] = review.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[DESIGN]),
+    suggestions["delete"] = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=path(tasks[DESIGN]),
                                                       replacement="", **span(DESIGN, " electronic"))
-    suggestions["remove"] = review.suggestion_remove_entry(proposal=proposal, by=reviewer,
+    suggestions["remove"] = suggesting.suggestion_remove_entry(proposal=proposal, by=reviewer,
                                                            path=f"task:{tasks[RETIRE].pk}",
                                                            note="Paper charts are gone already.")
-    suggestions["add"] = review.suggestion_add_entry(proposal=proposal, by=rita, entry_kind="task",
+    suggestions["add"] = suggesting.suggestion_add_entry(proposal=proposal, by=rita, entry_kind="task",
                                                      values={"text": AUDIT}, note="We need audits.")
-    suggestions["remove_row"] = review.suggestion_remove_entry(proposal=proposal, by=rita,
+    suggestions["remove_row"] = suggesting.suggestion_remove_entry(proposal=proposal, by=rita,
                                                                path=f"workforce_figure:{figure.pk}")
-    suggestions["add_row"] = review.suggestion_add_entry(
+    suggestions["add_row"] = suggesting.suggestion_add_entry(
         proposal=proposal, by=reviewer, entry_kind="related_occupation",
         values={"code": "15-1211", "title": "Computer Systems Analysts", "distinction": "They build systems."})
     people = {"owner": owner, "editor": editor, "reviewer": reviewer, "rita": rita}
@@ -367,7 +369,7 @@ def test_it_gives_every_change_and_comment_its_own_id(reviewed):
 
 
 def test_it_adds_a_suggested_entry_under_its_item_when_the_item_has_no_list_yet(reviewed):
-    suggestion = review.suggestion_add_entry(proposal=reviewed.proposal, by=reviewed.people["rita"],
+    suggestion = suggesting.suggestion_add_entry(proposal=reviewed.proposal, by=reviewed.people["rita"],
                                              entry_kind="licensing", values={"text": "No license is required."})
     docx = export(reviewed.proposal)
     paragraphs = docx.paragraphs()
@@ -421,9 +423,9 @@ def test_it_says_an_outdated_insertion_in_a_comment(reviewed, owner):
 def test_it_says_a_suggestion_overlapping_another_in_a_comment_over_its_words(reviewed):
     task = reviewed.tasks[MONITOR]
     path = f"task:{task.pk}.text"
-    first = review.suggestion_replace(proposal=reviewed.proposal, by=reviewed.people["reviewer"], path=path,
+    first = suggesting.suggestion_replace(proposal=reviewed.proposal, by=reviewed.people["reviewer"], path=path,
                                       replacement="standard", **span(MONITOR, "quality of coded"))
-    review.suggestion_replace(proposal=reviewed.proposal, by=reviewed.people["rita"], path=path,
+    suggesting.suggestion_replace(proposal=reviewed.proposal, by=reviewed.people["rita"], path=path,
                               replacement="codified", **span(MONITOR, "coded data"))
     docx = export(reviewed.proposal)
     found = _revisions_in(docx, path)
@@ -489,7 +491,7 @@ def test_it_escapes_what_people_write_in_comments(proposal, owner, member_of):
     null = " null\x00" if connection.vendor != "postgresql" else ""  # PostgreSQL cannot store NUL
     controls = f"Bell\x07{null} escape\x1b vertical\x0b form\x0c\r\nnext" + "\ufffe"
     Comment.objects.filter(pk=reply.pk).update(text=controls)
-    review.suggestion_replace(proposal=proposal, by=eve, path=f"task:{task.pk}.text", replacement="<that> & <this>",
+    suggesting.suggestion_replace(proposal=proposal, by=eve, path=f"task:{task.pk}.text", replacement="<that> & <this>",
                               **span(task.text, "<the>"))
     docx = export(proposal)
     for name in docx.names:

@@ -5,6 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from comments import services as review
+
+from comments import suggesting
 from comments.models import Suggestion
 from occupations import invitations, members, services
 from occupations.kinds import kind_for
@@ -19,7 +21,7 @@ def scene(proposal, owner, editor, reviewer):
     group = services.group_create(proposal=proposal, level="major", code="29-0000", title="Healthcare", by=owner)
     thread = review.thread_start(proposal=proposal, by=reviewer, path=f"task:{task.pk}.text", text="Why?",
                                  start=0, end=7, quote="Analyze")
-    suggestion = review.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{task.pk}.text",
+    suggestion = suggesting.suggestion_replace(proposal=proposal, by=reviewer, path=f"task:{task.pk}.text",
                                            start=8, end=16, quote="clinical", replacement="patient")
     return {"proposal": Proposal.objects.get(pk=proposal.pk), "task": task, "group": group, "thread": thread,
             "suggestion": suggestion, "owner": owner, "editor": editor, "reviewer": reviewer}
@@ -53,12 +55,12 @@ WRITES = {
                                                     text="Why so?"),
     "comment deleted": lambda s: review.comment_delete(comment=s["thread"].comments.first(), by=s["reviewer"]),
     "thread resolved": lambda s: review.thread_resolve(thread=s["thread"], by=s["editor"]),
-    "suggestion made": lambda s: review.suggestion_replace(proposal=s["proposal"], by=s["reviewer"],
+    "suggestion made": lambda s: suggesting.suggestion_replace(proposal=s["proposal"], by=s["reviewer"],
                                                            path=f"task:{s['task'].pk}.text", start=0, end=7,
                                                            quote="Analyze", replacement="Study"),
-    "suggestion accepted": lambda s: review.suggestion_accept(suggestion=s["suggestion"], by=s["editor"]),
-    "suggestion rejected": lambda s: review.suggestion_reject(suggestion=s["suggestion"], by=s["editor"]),
-    "suggestion discussed": lambda s: review.suggestion_discuss(suggestion=s["suggestion"], by=s["editor"],
+    "suggestion accepted": lambda s: suggesting.suggestion_accept(suggestion=s["suggestion"], by=s["editor"]),
+    "suggestion rejected": lambda s: suggesting.suggestion_reject(suggestion=s["suggestion"], by=s["editor"]),
+    "suggestion discussed": lambda s: suggesting.suggestion_discuss(suggestion=s["suggestion"], by=s["editor"],
                                                                 text="Hm."),
     "member's role changed": lambda s: members.member_set_role(
         membership=Membership.objects.get(proposal=s["proposal"], user=s["reviewer"]), role="editor", by=s["owner"]),
@@ -87,7 +89,7 @@ def test_a_member_who_accepts_an_invitation_moves_it(scene, outsider):
 def test_a_refused_write_and_a_read_leave_it(scene, client):
     before = count(scene)
     with pytest.raises(PermissionDenied):
-        review.suggestion_accept(suggestion=Suggestion.objects.get(pk=scene["suggestion"].pk), by=scene["reviewer"])
+        suggesting.suggestion_accept(suggestion=Suggestion.objects.get(pk=scene["suggestion"].pk), by=scene["reviewer"])
     client.force_login(scene["editor"])
     client.get(f"/proposals/{scene['proposal'].pk}/")
     assert count(scene) == before
