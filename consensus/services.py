@@ -129,9 +129,10 @@ def rating_set(*, round_: Round, by, path: str, relevant: str, importance: int |
 
 
 def round_remind(*, round_: Round, by, request_or_base_url=None) -> int:
-    """A notice in the inbox of each member who may rate and has not finished, and an
-    e-mail to each who has an address; how many were reminded. request_or_base_url: for
-    the link in the e-mail (else settings.SITE_URL)."""
+    """A notice in the inbox of each member who may rate and has not finished (but the
+    coordinator who asks: the rounds page tells them), and an e-mail to each who has an
+    address; how many were reminded. request_or_base_url: for the link in the e-mail
+    (else settings.SITE_URL)."""
     _require(round_.proposal, by, access.MANAGE)
     round_ = Round.objects.get(pk=round_.pk)
     if not round_.is_open:
@@ -140,6 +141,8 @@ def round_remind(*, round_: Round, by, request_or_base_url=None) -> int:
     url = reverse("round_rate", args=[round_.proposal_id, round_.number])
     sent = 0
     for member, rated, total in unfinished(round_):
+        if member.user_id == by.pk:
+            continue
         notice_send(proposal=round_.proposal, to=[member.user], by=by, url=url,
                     subject=f"Reminder: rating round {round_.number} of “{round_.proposal.title}”",
                     request_or_base_url=request_or_base_url,
