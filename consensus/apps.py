@@ -8,11 +8,12 @@ class ConsensusConfig(AppConfig):
     verbose_name = "Consensus"
 
     def ready(self):
-        from consensus import benchmark
+        from consensus import benchmark, services
         from consensus.rating import personalize
         from consensus.views import annotate_page
-        from occupations import annotations, benchmarks
+        from occupations import annotations, benchmarks, conditional
 
         annotations.register(annotate_page)
+        conditional.register_clock_check(services.rounds_close_due)
         annotations.register_personalizer(personalize)
         benchmarks.register("consensus", benchmark.section, benchmark.arguments)

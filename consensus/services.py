@@ -3,6 +3,7 @@ proposal's change counter, so open pages and their cached copies follow."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +72,20 @@ def round_close(*, round_: Round, by) -> Round:
     round_.save(update_fields=["status", "closed_by", "closed_at"])
     services.touch_proposal(round_.proposal_id)
     return round_
+
+
+def rounds_close_due(proposal_id: int) -> int:
+    """Close the proposal's rounds past their closing date, as closed by the clock (no one,
+    at that date), and mark the proposal changed so that every page shows their results;
+    how many. A read while none is due (the proposal page's every request)."""
+    due = Round.objects.filter(proposal_id=proposal_id, status=Round.Status.OPEN, closes_at__lte=timezone.now())
+    if not due.exists():
+        return 0
+    with transaction.atomic():
+        closed = due.update(status=Round.Status.CLOSED, closed_at=F("closes_at"))
+        if closed:
+            services.touch_proposal(proposal_id)
+    return closed
 
 
 IMPORTANCE = {1: "Not important", 2: "Somewhat important", 3: "Important", 4: "Very important",

@@ -20,6 +20,18 @@ def register_reader_part(function) -> None:
         _reader_parts.append(function)
 
 
+_clock_checks: list = []
+
+
+def register_clock_check(function) -> None:
+    """function(proposal_id): what the clock alone changes in a proposal (a rating round
+    past its closing date), written as a change before the page's tag is read: nobody
+    writes at that moment, yet every reader's page, cached drawing and open tab must
+    follow it."""
+    if function not in _clock_checks:
+        _clock_checks.append(function)
+
+
 def _one_time_content(request) -> bool:
     return len(get_messages(request)) > 0 or bool(request.session.get("undo_pending"))
 
@@ -38,6 +50,8 @@ def _membership_tag(request, pk: int, page: str, *, once: bool = True) -> str | 
     (the view answers 404)."""
     if not request.user.is_authenticated:
         return None
+    for check in _clock_checks:
+        check(pk)
     found = (Membership.objects.filter(proposal_id=pk, user=request.user)
              .values_list("role", "proposal__change_count").first())
     return None if found is None else reader_tag(request, page, pk, *found, once=once)

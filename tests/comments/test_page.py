@@ -467,8 +467,9 @@ def test_it_counts_nothing_on_a_proposal_without_review(client, proposal, task, 
 # comments, open suggestions; the inbox's unread count in the navigation; the page's tag
 # (its role and counter), for a conditional answer next time; the shared cache (read, and
 # count and write the drawing), and the reader's own cards in their places (suggestions,
-# threads, comments); the open rating rounds (consensus).
-PAGE_QUERIES = 34
+# threads, comments); the open rating rounds (consensus), and whether one is past its
+# closing date.
+PAGE_QUERIES = 35
 
 
 def add_review(proposal, people, count: int, seed: int = 4) -> None:

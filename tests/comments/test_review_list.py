@@ -225,8 +225,9 @@ def test_it_takes_a_fixed_number_of_queries(client, proposal, owner, member_of, 
     client.force_login(owner)
     for tab in ("threads", "suggestions", "detached"):
         # session, user, membership, the outline (15), threads, their comments,
-        # suggestions, members, the inbox count, the page's tag (for a conditional answer)
-        with django_assert_max_num_queries(24):
+        # suggestions, members, the inbox count, the page's tag (for a conditional answer),
+        # whether a rating round is past its closing date
+        with django_assert_max_num_queries(25):
             response = get(client, proposal, tab=tab)
         assert response.status_code == 200
     assert counts(response) == {"threads": count, "suggestions": count, "detached": 0}

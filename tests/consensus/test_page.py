@@ -119,3 +119,32 @@ def test_the_contents_offer_a_filter_by_class_with_counts(client, proposal, owne
     labels = [" ".join(label.text_content().split()) for label in sidebar.xpath(".//label")]
     assert labels == ["All entries", "Core (1)", "Too few ratings (2)"]
     assert sidebar.xpath('.//input[@data-result-filter="core"]')
+
+
+def test_a_round_past_its_closing_date_shows_its_results_to_a_page_that_asks_again(client, proposal, owner,
+                                                                                   health_it, observer):
+    """Nobody writes when the clock closes a round: the page a reader has (its tag, its
+    cached drawing) and an open page's question every few seconds still learn of it."""
+    import datetime
+
+    from django.utils import timezone
+
+    round_ = services.round_open(proposal=proposal, by=owner, entry_kind="task", group=health_it,
+                                 closes_at=timezone.now() + datetime.timedelta(hours=1))
+    task = Task.objects.filter(group=health_it).first()
+    for person in raters(proposal, owner, 5):
+        services.rating_set(round_=round_, by=person, path=f"task:{task.pk}", relevant="yes", importance=4)
+    client.force_login(observer)
+    url = reverse("proposal_detail", args=[proposal.pk])
+    seen = client.get(url)
+    assert seen.status_code == 200 and "rating-result" not in seen.content.decode()
+    counter = proposal.__class__.objects.get(pk=proposal.pk).change_count
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))  # time passes
+
+    live = client.get(reverse("proposal_live", args=[proposal.pk]), {"since": counter}, HTTP_HX_REQUEST="true")
+    assert live.status_code == 200
+    again = client.get(url, HTTP_IF_NONE_MATCH=seen["ETag"])
+    assert again.status_code == 200
+    assert "Core" in result_of(lxml_html.fromstring(again.content.decode()), task)
+    closed = Round.objects.get(pk=round_.pk)
+    assert (closed.status, closed.closed_at, closed.closed_by) == ("closed", closed.closes_at, None)

@@ -68,14 +68,15 @@ def test_it_renders_a_large_proposal_in_a_fixed_number_of_queries(
     client.force_login(owner)
     # session and user, membership, outline (groups, narratives, 13 kinds), notes, members,
     # the page's tag (for a conditional answer next time), the shared cache (read, count,
-    # write), the open rating rounds
-    with django_assert_max_num_queries(30):
+    # write), the open rating rounds, and whether one is past its closing date
+    with django_assert_max_num_queries(31):
         response = client.get(url(proposal))
     assert response.status_code == 200
     assert response.content.count(b"<li id=") + response.content.count(b'<tr id="workforce_figure') + \
         response.content.count(b'<tr id="related_occupation') == 1000
-    # drawn once for the role: the next reader's page is read from the cache
-    with django_assert_max_num_queries(6):
+    # drawn once for the role: the next reader's page is read from the cache (and the
+    # rating rounds are asked whether one is past its closing date)
+    with django_assert_max_num_queries(7):
         again = client.get(url(proposal))
     token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')  # each response its own
 
